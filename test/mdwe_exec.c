@@ -3,6 +3,7 @@
  * the kernel refusing any W+X mapping or any gain of exec permission. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
