@@ -1,6 +1,6 @@
 # Thin wrapper over CMake/CTest for the README's commands.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
+CTEST_FLAGS ?= --output-on-failure -j $(JOBS) -E "_soak$$"
 
 .PHONY: all build arm64 asan demo test test-native test-arm64 test-asan test-mdwe deps soak clean
 
@@ -45,7 +45,7 @@ test: deps
 
 # Long soak/fuzz runs, never part of `make test`.
 soak: build
-	HY_SOAK=1 ctest --test-dir build $(CTEST_FLAGS) -L soak
+	HY_SOAK=1 ctest --test-dir build --output-on-failure -j $(JOBS) -L soak
 
 clean:
 	rm -rf build build-arm64 build-asan

@@ -61,3 +61,24 @@ if ! qemu_ok; then
   qemu_ok || { echo "install-deps: qemu-aarch64 >= 10 is required (have: $(qemu-aarch64 --version 2>&1 | head -1))" >&2; exit 1; }
 fi
 echo "install-deps: ok ($(qemu-aarch64 --version | head -1))"
+
+# --- DuckDB (helper T): libduckdb.so from the npm package @duckdb/node-bindings-linux-x64,
+# used by the tpch_vs_duckdb test and bench/. x86-64 only; the ARM64 suite runs DuckDB on the
+# x86-64 host. Needs npm (installed from apt when missing) and network on the first run.
+hy_root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "$(uname -m)" = x86_64 ]; then
+  if ! "$hy_root/bench/fetch-duckdb.sh" --print-path >/dev/null 2>&1; then
+    if ! have npm; then
+      need=(npm)
+      apt_prepare
+      echo "install-deps: installing npm"
+      apt-get install -y -qq npm >/dev/null
+    fi
+    "$hy_root/bench/fetch-duckdb.sh" >/dev/null ||
+      { echo "install-deps: cannot fetch DuckDB with bench/fetch-duckdb.sh (network/npm?)" >&2; exit 1; }
+  fi
+  echo "install-deps: DuckDB at $("$hy_root/bench/fetch-duckdb.sh" --print-path)"
+else
+  echo "install-deps: DuckDB's npm package is x86-64 only; tpch_vs_duckdb cannot run on $(uname -m)" >&2
+  exit 1
+fi

@@ -83,8 +83,21 @@ int32_t hy_date_from_ymd(int y, int m, int d);
 /* void hy_date_to_ymd(int32_t days, int *y, int *m, int *d); -- declared in hyperion.h */
 /* Strict "YYYY-MM-DD" (also accepts surrounding spaces); false on a bad/nonexistent date. */
 bool hy_date_parse(const char *s, size_t len, int32_t *out);
-/* Writes "YYYY-MM-DD" (11 bytes with NUL); returns length. */
+/* Writes "YYYY-MM-DD" (11 bytes with NUL) for years 0..9999; returns length. Years outside
+ * that print with more digits / a leading '-' (astronomical numbering, year 0 = 1 BC), up to
+ * HY_DATE_FMT_MAX bytes including the NUL for any int32 day number. */
 int hy_date_format(int32_t days, char *buf);
+/* [added by S] Supported date range (parse, add_months): years -999999 .. 999999. Date
+ * arithmetic should reject results outside [HY_DATE_MIN_DAYS, HY_DATE_MAX_DAYS] with
+ * "date out of range". */
+#define HY_DATE_FMT_MAX 16
+#define HY_DATE_MIN_YEAR (-999999)
+#define HY_DATE_MAX_YEAR 999999
+#define HY_DATE_MIN_DAYS (-365961662) /* -999999-01-01 */
+#define HY_DATE_MAX_DAYS 364522971    /* 999999-12-31 */
+static inline bool hy_date_in_range(int64_t days) {
+    return days >= HY_DATE_MIN_DAYS && days <= HY_DATE_MAX_DAYS;
+}
 /* date + n months, clamping the day to the month's end (Jan 31 + 1 month = Feb 28/29). */
 int32_t hy_date_add_months(int32_t days, int64_t months, bool *overflow);
 /* EXTRACT fields. */
@@ -92,12 +105,17 @@ int hy_date_year(int32_t days);
 int hy_date_month(int32_t days);
 int hy_date_day(int32_t days);
 
+/* [added by S] Result of the *_st parsers: distinguishes bad text from out-of-range values so
+ * callers can report "invalid input syntax ..." vs "... out of range". */
+typedef enum hy_parse_status { HY_PARSE_OK = 0, HY_PARSE_SYNTAX, HY_PARSE_RANGE } hy_parse_status;
+
 /* ---- Decimals ---------------------------------------------------------------------------- */
 extern const hy_i128 hy_pow10_i128[39]; /* 10^0 .. 10^38 */
 /* Parse "-123.4567" into value*10^scale, rounding half away from zero beyond scale; fails
  * (false) on syntax errors or when the result needs more than prec digits. Accepts an
  * exponent ("1.5e3"). */
 bool hy_dec_parse(const char *s, size_t len, int prec, int scale, hy_i128 *out);
+hy_parse_status hy_dec_parse_st(const char *s, size_t len, int prec, int scale, hy_i128 *out);
 /* Text with exactly `scale` fractional digits ("37580631.00", "-0.05"); returns length. */
 int hy_dec_format(hy_i128 v, int scale, char *buf, size_t cap);
 /* Change scale; rounding half away from zero when reducing. */
@@ -113,14 +131,27 @@ bool hy_dec_fits(hy_i128 v, int prec);
 int hy_double_format(double v, char *buf, size_t cap);
 bool hy_parse_i64(const char *s, size_t len, int64_t *out); /* overflow -> false */
 bool hy_parse_double(const char *s, size_t len, double *out);
-bool hy_parse_bool(const char *s, size_t len, bool *out); /* true/false/t/f/1/0/yes/no */
+bool hy_parse_bool(const char *s, size_t len, bool *out); /* true/false/t/f/1/0/yes/no/y/n/on/off */
+/* [added by S] Status variants (surrounding spaces are trimmed; no allocation). */
+hy_parse_status hy_parse_i64_st(const char *s, size_t len, int64_t *out);
+hy_parse_status hy_parse_double_st(const char *s, size_t len, double *out);
+/* [added by S] Decimal text of v into buf (>= 21 bytes), NUL-terminated; returns length. */
+int hy_i64_format(int64_t v, char *buf);
 
 /* ---- Values -------------------------------------------------------------------------------- */
-/* Canonical text of a value (as the shell prints it); NULL prints as "" . Returns length. */
+/* Canonical text of a value (as the shell prints it); NULL prints as "" . Returns the full
+ * length; writes at most cap bytes including the NUL (snprintf-like). */
 int hy_value_format(const hy_value *v, char *buf, size_t cap);
 /* Cast a scalar value (used for constants and for CSV/INSERT conversion); string results are
  * allocated with malloc-free storage provided by the caller via `heap`, may be NULL if the
- * target is not VARCHAR. Errors (overflow, bad text) go to err with HY_E_RANGE/HY_E_DATA. */
+ * target is not VARCHAR. Errors (overflow, bad text) go to err with HY_E_RANGE/HY_E_DATA.
+ * Semantics (S): text -> number/date/bool trims spaces and rejects anything else
+ * ('invalid input syntax for type INTEGER: "x"'); DOUBLE -> INTEGER/BIGINT rounds half to
+ * even (rint, as PostgreSQL); DECIMAL -> integer and DECIMAL -> DECIMAL round half away from
+ * zero; DOUBLE -> DECIMAL goes through the double's shortest text; overflow gives HY_E_RANGE
+ * "integer out of range" / "BIGINT out of range" / "DECIMAL(p,s) out of range"; numbers <->
+ * BOOLEAN (non-zero = true); DATE only <-> DATE/VARCHAR (else HY_E_TYPE "cannot cast X to
+ * Y"); VARCHAR -> VARCHAR returns the input bytes without copying. */
 struct hy_strheap;
 bool hy_value_cast(const hy_value *in, hy_ltype to, hy_value *out, struct hy_strheap *heap,
                    hy_error *err);
@@ -138,6 +169,9 @@ void hy_strheap_init(hy_strheap *h);
 void hy_strheap_free(hy_strheap *h);
 /* Copy n bytes (plus a NUL terminator) into the heap. */
 hy_str hy_strheap_add(hy_strheap *h, const char *p, size_t n);
+/* [added by S] Reserve n raw bytes (no NUL added) to fill in place, e.g. for a computed
+ * string; aborts only if malloc fails. */
+char *hy_strheap_reserve(hy_strheap *h, size_t n);
 /* Mark/rollback so a failed bulk load frees what it added. */
 typedef struct hy_strheap_mark {
     hy_strheap_block *head;

@@ -370,10 +370,36 @@ void hy_b_mov_to(struct hy_func *fn, uint32_t blk, int dst, int a);
 
 /* Operand iteration (used by liveness, verifier, backends): writes the used
  * vregs of ins into uses[] (max HY_MAX_ARGS + 3) and returns their count. */
-int hy_ins_uses(const struct hy_ins *ins, int32_t *uses);
-int hy_ins_is_term(const struct hy_ins *ins);
+static inline int hy_ins_uses(const struct hy_ins *ins, int32_t *uses) {
+    int n = 0, cls = hy_op_class[ins->op];
+    if (cls == HY_OC_CALL) {
+        for (int i = 0; i < ins->nargs; i++) uses[n++] = ins->args[i];
+        return n;
+    }
+    if (cls == HY_OC_CONST || cls == HY_OC_BR) return 0;
+    if (ins->a != HY_NONE) uses[n++] = ins->a;
+    if (ins->b != HY_NONE) uses[n++] = ins->b;
+    if (ins->c != HY_NONE) uses[n++] = ins->c;
+    return n;
+}
+static inline int hy_ins_is_term(const struct hy_ins *ins) {
+    int c = hy_op_class[ins->op];
+    return c == HY_OC_BR || c == HY_OC_CONDBR || c == HY_OC_RET;
+}
 /* Number of successors and their block ids (terminators, guards, CHK). */
-int hy_ins_succs(const struct hy_ins *ins, uint32_t *succ);
+static inline int hy_ins_succs(const struct hy_ins *ins, uint32_t *succ) {
+    int c = hy_op_class[ins->op];
+    if (c == HY_OC_BR || c == HY_OC_GUARD || c == HY_OC_CHK) {
+        succ[0] = ins->t1;
+        return 1;
+    }
+    if (c == HY_OC_CONDBR) {
+        succ[0] = ins->t1;
+        succ[1] = ins->t2;
+        return 2;
+    }
+    return 0;
+}
 
 /* Verifier: 0 if fn is well formed for the given helper table (may be
  * NULL if fn has no calls); else -1 with "bbN:I: message" in err. */

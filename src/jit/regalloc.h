@@ -86,6 +86,13 @@ struct hy_ra_opts {
 
 /* Allocate registers for a VERIFIED function. Returns 0, or -1 with ra->err
  * (out of memory). Free with hy_ra_free. opts may be NULL. */
+/* A parameter arrives live (the prologue must move it from its argument
+ * register to loc[p]) iff this is true; other params are dead on entry and
+ * their location may be shared with a live one. */
+static inline int hy_ra_param_live(const struct hy_ra *ra, uint32_t p) {
+    return p < ra->nvregs && ra->iv[p].start == -1 && ra->loc[p].kind != HY_LOC_NONE;
+}
+
 int hy_regalloc(const struct hy_func *fn, const struct hy_target *tg, const struct hy_ra_opts *opts,
                 struct hy_ra *ra);
 void hy_ra_free(struct hy_ra *ra);
@@ -108,7 +115,7 @@ static inline int hy_live_test(const uint64_t *set, uint32_t nwords, uint32_t bl
  * may feed several dsts), produce a sequence of ordinary moves that has the
  * same effect, breaking cycles through the class's scratch register.
  * Locations are registers or slots; a move whose src equals dst is dropped.
- * out must hold 2*n + 2 entries. Returns the number of moves written, or -1
+ * n <= 64; out must hold 2*n + 2 entries. Returns the number of moves written, or -1
  * if a cycle needs a scratch and none is given (scratch.kind == NONE). */
 struct hy_move {
     struct hy_loc dst, src;

@@ -69,9 +69,24 @@ static inline int64_t hy_table_morsels(const hy_table *t) {
 }
 int hy_table_find_column(const hy_table *t, const char *name); /* case-insensitive; -1 */
 
+/* Savepoints do not nest: begin while a savepoint is open keeps the earlier one. */
 void hy_table_begin(hy_table *t);
 void hy_table_commit(hy_table *t);
 void hy_table_rollback(hy_table *t);
+
+/* [added by S] Lightweight, nestable marks independent of the begin/commit savepoint (the CSV
+ * loader uses them so it works inside or outside a caller's savepoint): restore cuts the table
+ * back to the marked row count and string heap, with zone maps exact. Only valid while no
+ * rows before the mark were removed. */
+typedef struct hy_table_mark {
+    int64_t rows;
+    hy_strheap_mark heap;
+} hy_table_mark;
+hy_table_mark hy_table_save(const hy_table *t);
+void hy_table_restore(hy_table *t, hy_table_mark m);
+
+/* [added by S] Pre-size the column arrays for `rows` rows in total (optional). */
+bool hy_table_reserve(hy_table *t, int64_t rows, hy_error *err);
 
 /*
  * Append n rows given as one vector per column (cols[i].type must equal the column type
@@ -80,8 +95,17 @@ void hy_table_rollback(hy_table *t);
  * table is then unchanged (the caller also rolls back the statement's savepoint).
  */
 bool hy_table_append(hy_table *t, const hy_vec *cols, int64_t n, hy_error *err);
+/* [added by S] Same, with flags. HY_APPEND_BORROW_STRINGS: VARCHAR bytes already live in
+ * t->heap (or in static storage that outlives the table) and are referenced, not copied
+ * (dbgen uses this for its flag values and its comment text pool). */
+#define HY_APPEND_BORROW_STRINGS 1u
+bool hy_table_append_ex(hy_table *t, const hy_vec *cols, int64_t n, unsigned flags,
+                        hy_error *err);
 
-/* Read access for scans: pointer to row `row` of column c, and its validity bitmap. */
+/* Read access for scans: pointer to row `row` of column c, and its validity bitmap.
+ * Note: VARCHAR bytes stored in a table are NOT necessarily NUL-terminated (dbgen's comments
+ * are substrings of a shared text pool); always use hy_str.len. NULL rows of fixed-width
+ * columns hold zeros; NULL VARCHAR rows hold an empty string. */
 static inline const void *hy_col_data(const hy_table *t, int c) { return t->cols[c].data; }
 static inline const uint64_t *hy_col_validity(const hy_table *t, int c) {
     return t->cols[c].validity;
@@ -105,12 +129,17 @@ hy_table *hy_catalog_find(const hy_catalog *c, const char *name); /* case-insens
 bool hy_catalog_add(hy_catalog *c, hy_table *t, hy_error *err);
 /* Removes and frees; false if missing. */
 bool hy_catalog_drop(hy_catalog *c, const char *name);
+/* [added by S] Removes without freeing and returns the table (NULL if missing), e.g. to put it
+ * back if a replacing statement fails. */
+hy_table *hy_catalog_detach(hy_catalog *c, const char *name);
 
 /* ---- CSV (RFC 4180) ------------------------------------------------------------------------ */
 typedef struct hy_csv_options {
     char delimiter; /* default ',' */
     bool header;    /* first line is a header (skipped on read, written on write) */
     char quote;     /* default '"' */
+    uint32_t block_bytes; /* [added by S] reader block size; 0 = default (4 MB). Tests use
+                             tiny blocks to hit every buffer boundary. */
 } hy_csv_options;
 
 /* Progress: called with the fraction of the file consumed (may be NULL). */

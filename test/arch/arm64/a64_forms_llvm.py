@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Test (1)+(2): every listed ARM64 form decodes with llvm-mc-14 as exactly that
+one instruction, the listed text re-assembles to the same word, the filter
+accepts it, and our own disassembler prints what llvm-mc prints.
+Also cross-checks validity with GNU objdump when available."""
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import a64_common as C  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--emu", default="")
+    ap.add_argument("--tool", required=True)
+    ap.add_argument("--min-forms", type=int, default=200)
+    a = ap.parse_args()
+    emu = shlex.split(a.emu)
+    if not C.LLVM_MC:
+        print("llvm-mc-14 not found: install llvm-14 (scripts/install-deps.sh)")
+        return 1
+    p = subprocess.run(emu + [a.tool, "encodings"], capture_output=True, text=True)
+    if p.returncode:
+        print("encodings failed:", p.stderr)
+        return 1
+    entries = []
+    for line in p.stdout.splitlines():
+        hexpart, text = line.split("\t")
+        if " " in hexpart.strip():
+            bs = [int(b, 16) for b in hexpart.split()]
+        else:
+            bs = [int(hexpart[i:i + 2], 16) for i in range(0, len(hexpart.strip()), 2)]
+        assert len(bs) == 4, line
+        entries.append((bs[0] | bs[1] << 8 | bs[2] << 16 | bs[3] << 24, text))
+    fails = []
+    print("forms listed: %d" % len(entries))
+    if len(entries) < a.min_forms:
+        fails.append("only %d forms listed (< %d)" % (len(entries), a.min_forms))
+
+    # (1a) llvm-mc disassembles each word as exactly the listed instruction
+    dis = C.llvm_disassemble([w for w, _ in entries])
+    for w, text in entries:
+        got = dis.get(w)
+        if got is None:
+            fails.append("%08x %-32s llvm-mc: invalid encoding" % (w, text))
+        elif C.normalize(got) != C.normalize(text):
+            fails.append("%08x listed %-32r llvm-mc %r" % (w, text, got))
+        elif "brk" != C.normalize(got).split()[0] and not C.mnemonic_allowed(C.normalize(got).split()[0]):
+            fails.append("%08x %r: mnemonic outside the allowed set" % (w, got))
+
+    # (1b) the listed text assembles back to the same word
+    encs, err = C.llvm_assemble([t for _, t in entries])
+    if len(encs) != len(entries):
+        fails.append("llvm-mc assembled %d of %d lines: %s" % (len(encs), len(entries), err[:2000]))
+    else:
+        for (w, text), e in zip(entries, encs):
+            if w != e:
+                fails.append("%08x %r assembles to %08x" % (w, text, e))
+
+    # (2) filter accepts every listed word; our disassembler agrees with llvm-mc
+    words_in = "".join("%08x\n" % w for w, _ in entries)
+    chk = subprocess.run(emu + [a.tool, "check"], input=words_in, capture_output=True, text=True)
+    ours = subprocess.run(emu + [a.tool, "disasm"], input=words_in, capture_output=True, text=True)
+    chk_lines, our_lines = chk.stdout.splitlines(), ours.stdout.splitlines()
+    if len(chk_lines) != len(entries) or len(our_lines) != len(entries):
+        fails.append("tool check/disasm gave wrong line counts")
+    else:
+        for (w, text), v, d in zip(entries, chk_lines, our_lines):
+            if not v.startswith("ok "):
+                fails.append("%08x %r: filter says %s" % (w, text, v))
+            got = dis.get(w)
+            if got is not None and C.squash(d) != C.squash(got):
+                fails.append("%08x ours %r llvm-mc %r" % (w, d, got))
+
+    # Second oracle: GNU objdump must decode every word (no .inst/undefined).
+    objdump = shutil.which("aarch64-linux-gnu-objdump")
+    if objdump:
+        with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as f:
+            for w, _ in entries:
+                f.write(w.to_bytes(4, "little"))
+            path = f.name
+        try:
+            od = subprocess.run([objdump, "-D", "-b", "binary", "-m", "aarch64", path],
+                                capture_output=True, text=True).stdout
+        finally:
+            os.unlink(path)
+        seen = 0
+        for line in od.splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and parts[0].strip().endswith(":"):
+                seen += 1
+                if parts[2].startswith(".inst") or "undefined" in line:
+                    fails.append("objdump cannot decode: %s" % line.strip())
+        if seen != len(entries):
+            fails.append("objdump decoded %d of %d words" % (seen, len(entries)))
+        else:
+            print("objdump decodes all %d words" % seen)
+
+    for f in fails[:200]:
+        print("FAIL", f)
+    print("%d failures" % len(fails))
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
