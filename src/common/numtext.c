@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <float.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,11 +185,18 @@ hy_parse_status hy_parse_double_st(const char *s, size_t len, double *out) {
     for (size_t k = 0; k < m; k++) {
         char c = b[k];
         if (c >= '0' && c <= '9') digit = true;
-        else if (c == 'x' || c == 'X' || c == '(' || c == 'p' || c == 'P') st = HY_PARSE_SYNTAX;
+        else if (c == 'x' || c == 'X' || c == '(' || c == 'p' || c == 'P' || c == ',')
+            st = HY_PARSE_SYNTAX;
         else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) alpha = alpha || (c != 'e' && c != 'E');
     }
     if (st == HY_PARSE_OK && alpha && digit) st = HY_PARSE_SYNTAX;
     if (st == HY_PARSE_OK) {
+        /* strtod follows LC_NUMERIC: if an embedding program switched to a locale with a
+         * decimal comma, hand it the locale's decimal point (SQL text always uses '.') */
+        const char *dp = localeconv()->decimal_point;
+        if (dp[0] != '.' && dp[0] && !dp[1])
+            for (size_t k = 0; k < m; k++)
+                if (b[k] == '.') b[k] = dp[0];
         char *end;
         errno = 0;
         double v = strtod(b, &end);

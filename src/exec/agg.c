@@ -764,10 +764,19 @@ static bool final_value(const aggcol *c, int64_t g, hy_value *out, hy_error *err
         break;
     case K_AVG_EXACT: {
         if (!c->cnt[g]) goto null;
-        hy_i128 s = c->isum[g], q = s / c->cnt[g], r = s % c->cnt[g];
-        double d = (double)q + (double)r / (double)c->cnt[g];
+        /* sum / (count * 10^scale): one correctly rounded division while both fit 53 bits */
+        const hy_i128 lim = (hy_i128)1 << 53;
         int sc = c->in.id == HY_TYPE_DECIMAL ? c->in.scale : 0;
-        if (sc) d /= (double)hy_pow10_i128[sc];
+        hy_i128 s = c->isum[g], den;
+        double d;
+        if (__builtin_mul_overflow((hy_i128)c->cnt[g], hy_pow10_i128[sc], &den)) {
+            d = (double)s / (double)c->cnt[g] / (double)hy_pow10_i128[sc];
+        } else if (s < lim && s > -lim && den < lim) {
+            d = (double)s / (double)den;
+        } else {
+            hy_i128 q = s / den, r = s % den;
+            d = (double)q + (double)r / (double)den;
+        }
         v.type = hy_lt(HY_TYPE_DOUBLE);
         v.v.f = d;
         break;

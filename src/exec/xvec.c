@@ -137,6 +137,7 @@ void hy_mat_reserve(hy_mat *m, int64_t rows) {
 
 int64_t hy_mat_add_rows(hy_mat *m, int64_t n) {
     int64_t r = m->rows;
+    if (n <= 0) return r;
     hy_mat_reserve(m, r + n);
     for (int c = 0; c < m->ncols; c++) {
         bits_set_range(m->valid[c], r, n, false);

@@ -733,6 +733,12 @@ int hy_verify(const struct hy_func *fn, const struct hy_helpers *helpers, char *
         verr(&v, 0, -1, "more than %d int or %d f64 parameters", HY_MAX_INT_ARGS, HY_MAX_F64_ARGS);
     for (uint32_t r = 0; r < fn->nvregs && !v.failed; r++)
         if (fn->vtype[r] == HY_T_VOID || fn->vtype[r] >= HY_T__COUNT) verr(&v, 0, -1, "vreg %%%u has no valid type", r);
+    for (uint32_t b = 0; b < fn->nblocks && !v.failed; b++)
+        for (uint32_t i = 0; i < fn->blocks[b].n; i++)
+            if (fn->blocks[b].ins[i].op >= HY_OP__COUNT) {
+                verr(&v, b, (int)i, "bad opcode %u", fn->blocks[b].ins[i].op);
+                break;
+            }
     for (uint32_t b = 0; b < fn->nblocks && !v.failed; b++) {
         const struct hy_block *bl = &fn->blocks[b];
         if (bl->n == 0 || !hy_ins_is_term(&bl->ins[bl->n - 1])) {

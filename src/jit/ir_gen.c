@@ -487,7 +487,7 @@ struct hy_func *hy_gen_func(const struct hy_gen_opts *o) {
         pt[np++] = HY_T_PTR;
         nint++;
     }
-    int ni64 = 1 + (int)rn(&g, 3), ni32 = (int)rn(&g, 3), nf = o->use_f64 ? (int)rn(&g, 3) : 0;
+    int ni64 = 1 + (int)rn(&g, 3), ni32 = (int)rn(&g, 3), nf = o->use_f64 ? (int)rn(&g, 5) : 0;
     for (int i = 0; i < ni64 && nint < HY_MAX_INT_ARGS; i++, nint++) pt[np++] = HY_T_I64;
     for (int i = 0; i < ni32 && nint < HY_MAX_INT_ARGS; i++, nint++) pt[np++] = HY_T_I32;
     for (int i = 0; i < nf; i++) pt[np++] = HY_T_F64;

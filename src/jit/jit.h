@@ -29,7 +29,7 @@ struct hy_jit_config {
     struct hy_ra_opts ra;              /* fault injection: register limits, random RA */
 };
 
-/* Time spent per phase, nanoseconds, and sizes (for throughput numbers). */
+/* Thread CPU time spent per phase, nanoseconds, and sizes (for throughput numbers). */
 struct hy_compile_stats {
     uint64_t ns_verify, ns_regalloc, ns_emit, ns_filter, ns_commit, ns_total;
     uint32_t nins, nvregs, nspilled, nslots, emit_attempts;
@@ -54,6 +54,7 @@ struct hy_jit_code {
     uint8_t nparams;
     uint8_t param_type[HY_MAX_ARGS];
     uint8_t ret;
+    uint8_t runnable;                  /* committed code of the native backend */
     struct hy_compile_stats stats;
 };
 
@@ -72,7 +73,9 @@ struct hy_jit_code *hy_jit_compile(struct hy_jit *j, const struct hy_func *fn);
 void hy_jit_code_free(struct hy_jit *j, struct hy_jit_code *c);
 
 /* Call compiled NATIVE code: args are raw patterns in parameter order (f64 as
- * IEEE bits), the result likewise (i32 in the low half, upper half unspecified). */
+ * IEEE bits), the result likewise (i32 in the low half, upper half unspecified).
+ * Code that is not runnable (lowered only, or another ISA) is never called:
+ * the result is then 0. */
 uint64_t hy_jit_invoke(const struct hy_jit_code *c, const uint64_t *args);
 
 /* ---- patching (only code that no thread is executing) ----

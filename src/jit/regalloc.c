@@ -162,10 +162,6 @@ static uint64_t rng_next(uint64_t *s) {
     return *s = x;
 }
 
-struct rstate {
-    int32_t owner[32];      /* pool index -> vreg holding it, or -1 */
-};
-
 static void extend(struct hy_interval *iv, int32_t pos) {
     if (iv->start > iv->end) {
         iv->start = iv->end = pos;
@@ -271,7 +267,23 @@ int hy_regalloc(const struct hy_func *fn, const struct hy_target *tg, const stru
         ord[nord].v = (int32_t)v;
         nord++;
     }
-    qsort(ord, nord, sizeof *ord, cmp_order);
+    /* counting sort by start (positions are -1 .. 2*nins+1; ties keep vreg order) */
+    {
+        size_t npos = 2 * nins + 3;
+        uint32_t *cnt = calloc(npos + 1, sizeof *cnt);
+        struct order *tmpo = malloc((nord ? nord : 1) * sizeof *tmpo);
+        if (!cnt || !tmpo) {
+            free(cnt);
+            free(tmpo);
+            goto oom;
+        }
+        for (uint32_t i = 0; i < nord; i++) cnt[ord[i].start + 2]++;
+        for (size_t p = 1; p <= npos; p++) cnt[p] += cnt[p - 1];
+        for (uint32_t i = 0; i < nord; i++) tmpo[cnt[ord[i].start + 1]++] = ord[i];
+        memcpy(ord, tmpo, nord * sizeof *ord);
+        free(cnt);
+        free(tmpo);
+    }
     uint32_t npool[2] = {tg->ngpr, tg->nfpr};
     if (opts->limit_gpr && opts->limit_gpr < npool[0]) npool[0] = opts->limit_gpr;
     if (opts->limit_fpr && opts->limit_fpr < npool[1]) npool[1] = opts->limit_fpr;
@@ -279,9 +291,15 @@ int hy_regalloc(const struct hy_func *fn, const struct hy_target *tg, const stru
     if (npool[1] > 32) npool[1] = 32;
     const uint8_t *pool[2] = {tg->gpr, tg->fpr};
     uint32_t csmask[2] = {tg->gpr_callee_saved, tg->fpr_callee_saved};
-    struct rstate rs[2];
-    for (int c = 0; c < 2; c++)
-        for (int i = 0; i < 32; i++) rs[c].owner[i] = -1;
+    /* bit sets over pool indices (preference order = bit order) */
+    uint32_t freem[2], csp[2] = {0, 0};
+    for (int c = 0; c < 2; c++) {
+        freem[c] = npool[c] >= 32 ? 0xffffffffu : (1u << npool[c]) - 1;
+        for (uint32_t p = 0; p < npool[c]; p++)
+            if ((csmask[c] >> pool[c][p]) & 1) csp[c] |= 1u << p;
+    }
+    uint8_t *vpool = malloc(nv ? nv : 1); /* pool index of a vreg in a register */
+    if (!vpool) goto oom;
     uint32_t nact = 0, nspill = 0;
     uint64_t rng = opts->random_seed ? opts->random_seed : 0;
     for (uint32_t oi = 0; oi < nord; oi++) {
@@ -292,58 +310,45 @@ int hy_regalloc(const struct hy_func *fn, const struct hy_target *tg, const stru
         uint32_t j = 0;
         for (uint32_t a = 0; a < nact; a++) {
             int32_t w = active[a];
-            if (ra->iv[w].end < iv->start) {
-                struct hy_loc *l = &ra->loc[w];
-                int wc = l->cls;
-                for (uint32_t p = 0; p < npool[wc]; p++)
-                    if (rs[wc].owner[p] == w) rs[wc].owner[p] = -1;
-            } else {
-                active[j++] = w;
-            }
+            if (ra->iv[w].end < iv->start) freem[ra->loc[w].cls] |= 1u << vpool[w];
+            else active[j++] = w;
         }
         nact = j;
-        /* choose a free register: callee-saved only when crossing a call;
-         * otherwise caller-saved first so the prologue saves less */
+        /* a free register: callee-saved only when crossing a call; otherwise
+         * caller-saved first so the prologue saves less */
+        uint32_t cand = iv->crosses_call ? freem[cls] & csp[cls] : freem[cls] & ~csp[cls];
+        if (!cand && !iv->crosses_call) cand = freem[cls];
         int pick = -1;
-        uint32_t cand[32], ncand = 0;
-        for (int pass = 0; pass < 2 && pick < 0; pass++) {
-            ncand = 0;
-            for (uint32_t p = 0; p < npool[cls]; p++) {
-                int cs = (csmask[cls] >> pool[cls][p]) & 1;
-                if (rs[cls].owner[p] != -1) continue;
-                if (iv->crosses_call && !cs) continue;
-                if (!iv->crosses_call && pass == 0 && cs) continue;
-                cand[ncand++] = p;
+        if (cand) {
+            if (rng) {
+                int k = (int)(rng_next(&rng) % (uint64_t)__builtin_popcount(cand));
+                while (k--) cand &= cand - 1;
             }
-            if (ncand) pick = (int)cand[rng ? rng_next(&rng) % ncand : 0];
-        }
-        if (pick < 0) {
+            pick = __builtin_ctz(cand);
+        } else {
             /* steal from the active interval (same class, acceptable reg) that ends last */
             int32_t victim = -1;
-            uint32_t vpool = 0;
             for (uint32_t a = 0; a < nact; a++) {
                 int32_t w = active[a];
-                struct hy_loc *l = &ra->loc[w];
-                if (l->cls != cls || l->kind != HY_LOC_REG) continue;
-                if (iv->crosses_call && !((csmask[cls] >> l->reg) & 1)) continue;
-                if (victim < 0 || ra->iv[w].end > ra->iv[victim].end) {
-                    victim = w;
-                    for (uint32_t p = 0; p < npool[cls]; p++)
-                        if (rs[cls].owner[p] == w) vpool = p;
-                }
+                if (ra->loc[w].cls != cls) continue;
+                if (iv->crosses_call && !((csp[cls] >> vpool[w]) & 1)) continue;
+                if (victim < 0 || ra->iv[w].end > ra->iv[victim].end) victim = w;
             }
             if (victim >= 0 && ra->iv[victim].end > iv->end) {
                 ra->loc[victim].kind = HY_LOC_SLOT;
                 spilled[nspill++] = victim;
                 for (uint32_t a = 0; a < nact; a++)
-                    if (active[a] == victim) active[a] = active[--nact];
-                rs[cls].owner[vpool] = -1;
-                pick = (int)vpool;
+                    if (active[a] == victim) {
+                        active[a] = active[--nact];
+                        break;
+                    }
+                pick = vpool[victim];
             }
         }
         ra->loc[v].cls = (uint8_t)cls;
         if (pick >= 0) {
-            rs[cls].owner[pick] = v;
+            freem[cls] &= ~(1u << pick);
+            vpool[v] = (uint8_t)pick;
             ra->loc[v].kind = HY_LOC_REG;
             ra->loc[v].reg = pool[cls][pick];
             active[nact++] = v;
@@ -352,6 +357,7 @@ int hy_regalloc(const struct hy_func *fn, const struct hy_target *tg, const stru
             spilled[nspill++] = v;
         }
     }
+    free(vpool);
     /* ---- spill slots: greedy reuse between disjoint intervals ---- */
     ra->nspilled = nspill;
     if (nspill) {

@@ -378,6 +378,19 @@ hy_plan *hy_bind_select(hy_binder *b, const hy_ast_select *s) {
         plan = mk_same(b, HY_PLAN_FILTER, plan);
         plan->u.filter.predicate = where;
     }
+    if (has_agg && c->ngroups == 0 && c->naggs == 0) {
+        /* HAVING without groups or aggregates (SELECT 1 FROM t HAVING true): still one row;
+         * a count(*) keeps the AGGREGATE from having zero columns */
+        hy_agg cs;
+        memset(&cs, 0, sizeof cs);
+        cs.func = HY_AGG_COUNT_STAR;
+        cs.type = hy_lt(HY_TYPE_BIGINT);
+        c->aggs = hy_arena_alloc(b->a, sizeof(hy_agg));
+        c->agg_names = hy_arena_alloc(b->a, sizeof(char *));
+        c->aggs[0] = cs;
+        c->agg_names[0] = "count(*)";
+        c->naggs = 1;
+    }
     if (has_agg) {
         hy_plan *ag = hy_mk_plan(b, HY_PLAN_AGGREGATE, plan, c->ngroups + c->naggs);
         ag->u.aggregate.ngroups = c->ngroups;

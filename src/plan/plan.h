@@ -29,6 +29,34 @@
  *   Sums accumulate in 128 bits and fail only if the final value leaves the result type.
  * - DATE + INTEGER / INTERVAL n DAY -> DATE_ADD_DAYS; INTERVAL n MONTH|YEAR -> DATE_ADD_MONTHS
  *   (YEAR = 12 months); DATE - DATE -> BIGINT days (DATE_DIFF).
+ *
+ * Binder conventions (added by P; what exec can rely on):
+ * - WHERE and HAVING become FILTER nodes; the binder never sets scan.filter (left to a later
+ *   zone-map-aware pass). No operator has zero output columns: a SCAN reads at least one
+ *   column (the first one when the query needs none, e.g. count(*)); a SELECT without FROM
+ *   that needs an input row (WHERE, aggregates) reads a one-row VALUES with one INTEGER
+ *   column "dummy"; an AGGREGATE without group keys always has at least one aggregate. A
+ *   DISTINCT is an AGGREGATE whose keys are all child columns and with no aggregates.
+ * - A SELECT without FROM, WHERE or aggregates is a one-row VALUES of its select list.
+ *   VALUES expressions contain no columns but are not necessarily folded: a fold that would
+ *   fail (1/0, overflow, date out of range) is left in place for exec to evaluate and report.
+ * - HY_TYPE_NULL is only the type of a bare NULL result column (or a CASE/COALESCE of only
+ *   NULLs); arguments of functions, comparisons, aggregates are always concretely typed.
+ * - CAST pairs the binder emits: X -> VARCHAR, VARCHAR -> X, numeric/BOOLEAN <-> numeric/
+ *   BOOLEAN, DATE -> DATE, NULL -> X (same semantics as hy_value_cast).
+ * - ROUND(x, n): DOUBLE x: result DOUBLE, n any INTEGER expression. DECIMAL(p,s) x: n is a
+ *   constant < s; result DECIMAL(p, n) when n >= 0, DECIMAL(min(p+1,38), 0) when n < 0
+ *   (round half away from zero at 10^-n). round(x, n >= s) is bound as x itself, as is
+ *   round(integer, n >= 0); round(integer, n < 0) rounds CAST(x AS DECIMAL(10|19,0)).
+ * - DATE - n is DATE_ADD_DAYS(d, NEG(CAST(n AS BIGINT))); IDIV/MOD with a DECIMAL operand are
+ *   bound on DOUBLE; COUNT(NULL literal) gets an INTEGER argument.
+ * - SORT keys always carry an explicit nulls_first (the PostgreSQL default applied).
+ * - COLUMN expressions carry the child's output column name in `name`; every expression has
+ *   src_offset = byte offset of its SQL token.
+ * - hy_plan_pipeline_text(p): p is the operator that ends a pipeline (a breaker or the plan
+ *   root); the chain runs from the pipeline's source (SCAN/VALUES, or the breaker below whose
+ *   materialized output it reads) up to p. AGGREGATE prints as HASH_AGGREGATE when it has
+ *   group keys.
  */
 #ifndef HY_PLAN_H
 #define HY_PLAN_H

@@ -747,35 +747,46 @@ int hy_parse_next(const char *text, size_t len, size_t *offset, hy_arena *a, hy_
     *out = NULL;
     hy_lexer lx;
     hy_lexer_init(&lx, text, len, *offset, a);
+    /* the token array is scratch (the AST keeps only offsets and arena strings) */
     hy_token *toks = NULL;
     int n = 0, cap = 0;
-    hy_parser pp = {0};
-    hy_parser *p = &pp; /* for GROW */
-    p->a = a;
     for (;;) {
         hy_token t = hy_lexer_next(&lx);
         if (n == 0 && t.kind == HY_TK_OP && t.op == HY_OP_SEMI) continue; /* empty statement */
-        GROW(toks, n, cap, hy_token);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            hy_token *nt = realloc(toks, sizeof(hy_token) * (size_t)cap);
+            if (!nt) abort();
+            toks = nt;
+        }
         toks[n++] = t;
         if (t.kind == HY_TK_EOF || (t.kind == HY_TK_OP && t.op == HY_OP_SEMI)) break;
     }
     *offset = lx.pos;
-    if (n == 1 && toks[0].kind == HY_TK_EOF) return 0;
+    if (n == 1 && toks[0].kind == HY_TK_EOF) {
+        free(toks);
+        return 0;
+    }
+    hy_parser pp = {0};
+    hy_parser *p = &pp;
+    p->a = a;
     p->text = text;
     p->len = len;
     p->toks = toks;
     p->ntoks = n;
     p->err = err;
     hy_ast_stmt *st = hy_arena_alloc(a, sizeof *st);
+    int r = 1;
     if (!parse_stmt(p, st, true)) {
         if (!hy_failed(err)) hy_p_syntax_error(p);
-        return -1;
-    }
-    if (!hy_p_at_end(p)) {
+        r = -1;
+    } else if (!hy_p_at_end(p)) {
         hy_p_syntax_error(p);
-        return -1;
+        r = -1;
+    } else {
+        st->end = hy_p_cur(p)->offset;
+        *out = st;
     }
-    st->end = hy_p_cur(p)->offset;
-    *out = st;
-    return 1;
+    free(toks);
+    return r;
 }

@@ -601,16 +601,6 @@ static hy_ast *parse_substring(hy_parser *p) {
     return hy_p_finish(p, n);
 }
 
-/* Single-word type names usable in `type 'literal'` (DATE '1998-12-01'). */
-static bool is_literal_type_name(const char *s) {
-    static const char *const names[] = {"date", "integer", "int", "int4", "bigint", "int8",
-                                        "boolean", "bool", "double", "float8", "real",
-                                        "decimal", "numeric", "varchar", "text"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(s, names[i]) == 0) return true;
-    return false;
-}
-
 static hy_ast *parse_primary(hy_parser *p) {
     const hy_token *t = hy_p_cur(p);
     switch (t->kind) {
@@ -700,7 +690,8 @@ static hy_ast *parse_primary(hy_parser *p) {
         }
         if (t->kw == HY_KW_NONE || !hy_keyword_reserved(t->kw)) {
             /* typed literal: DATE '1998-12-01' */
-            if (hy_p_peek(p, 1)->kind == HY_TK_STRING && is_literal_type_name(t->text)) {
+            if (hy_p_peek(p, 1)->kind == HY_TK_STRING) {
+                /* any other name before a string is an unknown type (as in PostgreSQL) */
                 hy_ast_type ty;
                 if (!hy_p_type(p, &ty)) return NULL;
                 const hy_token *s = hy_p_advance(p);

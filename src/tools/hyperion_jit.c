@@ -223,12 +223,13 @@ static int cmd_eval(int argc, char **argv, int native) {
     uint64_t ev = 0;
     int erc = hy_eval(fn, &helpers, a2, &ev, NULL, NULL, err, sizeof err);
     if (!native) {
+        int ret = fn->ret;
         hy_func_free(fn);
         if (erc) {
             fprintf(stderr, "%s\n", err);
             return 1;
         }
-        print_value(fn->ret, ev);
+        print_value(ret, ev);
         return 0;
     }
     struct hy_jit_config cfg;

@@ -23,6 +23,7 @@ marker `SELECT '#<n>' AS hy_marker` before query n. Mismatches are shrunk (table
 while the mismatch persists) and printed as a self-contained reproducer.
 """
 import argparse
+import datetime
 import json
 import os
 import random
@@ -57,9 +58,9 @@ HY = shlex.split(args.emu) + [args.hyperion]
 INT_MAX = 2**31 - 1
 BIG_LIMIT = 2**62
 FLT_LIMIT = 1e15
-MAX_ROWS = 60
+MAX_ROWS = 3000  # bound for aggregate overflow checks (tables have up to 60 rows, or 3000 when big)
 
-NUM = "IBFD"  # INTEGER BIGINT DOUBLE DECIMAL(from literals)
+NUM = "IBFD"  # expression classes: INTEGER BIGINT DOUBLE DECIMAL; also S VARCHAR, L BOOLEAN, T DATE
 ALPHABET = "abcAB_% x"
 
 
@@ -97,8 +98,16 @@ def sql_str(s):
 
 # ---- tables ----------------------------------------------------------------------------------
 
-TYPES = {"I": "INTEGER", "B": "BIGINT", "F": "DOUBLE", "S": "VARCHAR", "L": "BOOLEAN"}
-BOUNDS = {"I": 10000, "B": 2**33, "F": 1e5}
+# column kinds: I INTEGER, B BIGINT, F DOUBLE, M DECIMAL(15,2), S VARCHAR, L BOOLEAN, T DATE.
+# SQLite stores DECIMAL values (multiples of 1/4, exact in binary) as REAL and dates as ISO text.
+TYPES = {"I": "INTEGER", "B": "BIGINT", "F": "DOUBLE", "M": "DECIMAL(15,2)", "S": "VARCHAR",
+         "L": "BOOLEAN", "T": "DATE"}
+LITE_TYPES = dict(TYPES, M="DOUBLE", T="TEXT")
+BOUNDS = {"I": 10000, "B": 2**33, "F": 1e5, "M": 1e6}
+PREFIX = {"I": "i", "B": "b", "F": "f", "M": "m", "S": "s", "L": "l", "T": "dt"}
+CLASS = {"I": "I", "B": "B", "F": "F", "M": "D", "S": "S", "L": "L", "T": "T"}
+DATE0 = datetime.date(1900, 1, 1).toordinal()
+DATE1 = datetime.date(2099, 12, 31).toordinal()
 
 
 def rand_string(r):
@@ -121,8 +130,12 @@ def gen_value(r, t, pool):
                          r.choice([2**31, -2**31 - 1, 2**32 + 7])])
     if t == "F":
         return r.randint(-800000, 800000) / 8 if r.random() < 0.7 else r.randint(-40, 40) / 4
+    if t == "M":
+        return r.randint(-4000000, 4000000) / 4 if r.random() < 0.8 else r.randint(-40, 40) / 4
     if t == "S":
         return rand_string(r)
+    if t == "T":
+        return datetime.date.fromordinal(r.randint(DATE0, DATE1)).isoformat()
     return r.random() < 0.5
 
 
@@ -130,8 +143,8 @@ class Table:
     def __init__(self, name, cols, rows):
         self.name, self.cols, self.rows = name, cols, rows  # cols: [(name, class)]
 
-    def create_sql(self):
-        return f"CREATE TABLE {self.name}(" + ", ".join(f"{n} {TYPES[t]}" for n, t in self.cols) + ")"
+    def create_sql(self, types=TYPES):
+        return f"CREATE TABLE {self.name}(" + ", ".join(f"{n} {types[t]}" for n, t in self.cols) + ")"
 
     def insert_sql(self, rows=None):
         rows = self.rows if rows is None else rows
@@ -152,16 +165,20 @@ def lit_value(v, t):
         return "true" if v else "false"
     if t == "S":
         return sql_str(v)
-    if t == "F":
+    if t in "FM":
         return repr(float(v))
+    if t == "T":
+        return f"DATE '{v}'"
     return str(v)
 
 
-def gen_table(r, name):
+def gen_table(r, name, big=False):
     ncols = r.randint(2, 6)
-    kinds = [r.choice("IIBFFSSL") for _ in range(ncols)]
-    cols = [(f"{'ibfsl'['IBFSL'.index(k)]}{i}", k) for i, k in enumerate(kinds)]
-    nrows = 0 if r.random() < 0.06 else r.randint(1, MAX_ROWS)
+    kinds = [r.choice("IIBFFMSSLT") for _ in range(ncols)]
+    cols = [(f"{PREFIX[k]}{i}", k) for i, k in enumerate(kinds)]
+    nrows = 0 if r.random() < 0.06 else r.randint(1, 60)
+    if big:  # crosses vector (1-2K) batches inside one morsel
+        nrows = r.randint(2049, MAX_ROWS)
     all_null = r.randrange(ncols) if r.random() < 0.1 else -1
     pools = []
     for _, t in cols:
@@ -179,8 +196,15 @@ class Gen:
     def __init__(self, r, table):
         self.r, self.table = r, table
 
-    def cols_of(self, classes):
-        return [(n, t) for n, t in self.table.cols if t in classes]
+    def cols_of(self, kinds):
+        return [(n, t) for n, t in self.table.cols if t in kinds]
+
+    def col(self, n, t):
+        return X(n, n, CLASS[t], BOUNDS.get(t, 0))
+
+    def date_lit(self):
+        v = datetime.date.fromordinal(self.r.randint(DATE0, DATE1)).isoformat()
+        return X(f"DATE '{v}'", f"'{v}'", "T", lit=True)
 
     def int_lit(self, lo=-100, hi=100):
         v = self.r.randint(lo, hi)
@@ -202,12 +226,11 @@ class Gen:
     # numbers
     def num(self, d):
         r = self.r
-        cols = self.cols_of("IBF")
+        cols = self.cols_of("IBFM")
         choice = r.random()
         if d <= 0 or choice < 0.35:
             if cols and r.random() < 0.8:
-                n, t = r.choice(cols)
-                return X(n, n, t, BOUNDS[t])
+                return self.col(*r.choice(cols))
             return self.int_lit() if r.random() < 0.6 else self.dec_lit()
         for _ in range(6):
             k = r.randrange(12)
@@ -253,12 +276,20 @@ class Gen:
                 a = self.num(d - 1)
                 if a.t in "IB":
                     return both("CAST({} AS DOUBLE)", a, t="F", bound=a.bound)
+                if self.cols_of("T"):
+                    x = self.date(d - 1)
+                    if r.random() < 0.5:
+                        y = self.date(d - 1)
+                        return X(f"({x.hy} - {y.hy})",
+                                 f"CAST(julianday({x.lite}) - julianday({y.lite}) AS INTEGER)", "B", 10**6)
+                    part, fmt = r.choice([("YEAR", "%Y"), ("MONTH", "%m"), ("DAY", "%d")])
+                    return X(f"EXTRACT({part} FROM {x.hy})",
+                             f"CAST(strftime('{fmt}', {x.lite}) AS INTEGER)", "B", 10000)
             else:
                 a = self.num(d - 1)
                 if a.t == "I":
                     return both("CAST({} AS BIGINT)", a, t="B", bound=a.bound)
-        n, t = self.r.choice(cols) if cols else ("1", "I")
-        return X(n, n, t, BOUNDS.get(t, 1))
+        return self.col(*self.r.choice(cols)) if cols else self.int_lit()
 
     # strings
     def str(self, d):
@@ -285,6 +316,25 @@ class Gen:
                         self.str(d - 1), t="S")
         return both("COALESCE({}, {})", self.str(d - 1), self.str(d - 1), t="S")
 
+    # dates (only DAY intervals: SQLite's month arithmetic does not clamp like PostgreSQL's)
+    def date(self, d):
+        r = self.r
+        cols = self.cols_of("T")
+        if d <= 0 or r.random() < 0.5:
+            if cols and r.random() < 0.85:
+                return self.col(*r.choice(cols))
+            return self.date_lit()
+        k = r.randrange(4)
+        if k <= 1:
+            n = r.randint(0, 400)
+            sign = "+-"[k]
+            x = self.date(d - 1)
+            return X(f"({x.hy} {sign} INTERVAL '{n}' DAY)", f"date({x.lite}, '{sign}{n} days')", "T")
+        if k == 2:
+            return both("CASE WHEN {} THEN {} ELSE {} END", self.pred(d - 1), self.date(d - 1),
+                        self.date(d - 1), t="T")
+        return both("COALESCE({}, {})", self.date(d - 1), self.date(d - 1), t="T")
+
     def like_pattern(self):
         r = self.r
         p = "".join(r.choice("abA_%%x") for _ in range(r.randint(0, 4)))
@@ -298,10 +348,13 @@ class Gen:
         if d <= 0:
             k = r.choice([0, 1, 3, 6])
         if k == 0 or k == 1:
-            if r.random() < 0.7:
+            k2 = r.random()
+            if k2 < 0.6:
                 a, b = self.num(d - 1), self.num(d - 1)
-            else:
+            elif k2 < 0.85 or not self.cols_of("T"):
                 a, b = self.str(d - 1), self.str(d - 1)
+            else:
+                a, b = self.date(d - 1), self.date(d - 1)
             op = r.choice(["=", "<>", "<", "<=", ">", ">="])
             return both("({} " + op + " {})", a, b, t="L")
         if k == 2 and bools:
@@ -312,17 +365,24 @@ class Gen:
             neg = " NOT" if r.random() < 0.5 else ""
             return both("({} IS" + neg + " NULL)", x, t="L")
         if k == 4:
-            if r.random() < 0.7:
+            k2 = r.random()
+            if k2 < 0.6:
                 x, a, b = self.num(d - 1), self.num(0), self.num(0)
-            else:
+            elif k2 < 0.8 or not self.cols_of("T"):
                 x, a, b = self.str(d - 1), self.str(0), self.str(0)
+            else:
+                x, a, b = self.date(d - 1), self.date(0), self.date(0)
             neg = " NOT" if r.random() < 0.3 else ""
             return both("({}" + neg + " BETWEEN {} AND {})", x, a, b, t="L")
         if k == 5:
             neg = " NOT" if r.random() < 0.3 else ""
-            if r.random() < 0.6:
+            k2 = r.random()
+            if k2 < 0.5:
                 x = self.num(d - 1)
                 items = [self.int_lit(-20, 20) for _ in range(r.randint(1, 4))]
+            elif k2 < 0.6 and self.cols_of("T"):
+                x = self.date(d - 1)
+                items = [self.date_lit() for _ in range(r.randint(1, 3))]
             else:
                 x = self.str(d - 1)
                 items = [self.str_lit() for _ in range(r.randint(1, 4))]
@@ -349,10 +409,12 @@ class Gen:
 
     def any_scalar(self, d):
         k = self.r.random()
-        if k < 0.55:
+        if k < 0.5:
             return self.num(d)
-        if k < 0.85:
+        if k < 0.75:
             return self.str(d)
+        if k < 0.85 and self.cols_of("T"):
+            return self.date(d)
         return self.pred(d)
 
     def aggregate(self, d):
@@ -370,7 +432,8 @@ class Gen:
                 x = self.num(0)
             t = ("B" if x.t in "IB" else x.t) if f == "sum" else "F"
             return both(f + "({})", x, t=t, bound=x.bound * MAX_ROWS)
-        x = self.num(d) if r.random() < 0.6 else self.str(d)
+        k2 = r.random()
+        x = self.num(d) if k2 < 0.6 else self.date(d) if k2 < 0.75 and self.cols_of("T") else self.str(d)
         f = "min" if k in (4, 5) else "max"
         return both(f + "({})", x, t=x.t, bound=x.bound)
 
@@ -417,14 +480,12 @@ def gen_query(r, table):
         keys = []
         for _ in range(r.randint(1, 2)):
             if r.random() < 0.6 and table.cols:
-                n, t = r.choice(table.cols)
-                keys.append(X(n, n, t))
+                keys.append(g.col(*r.choice(table.cols)))
             else:
                 k = g.any_scalar(min(depth, 1))
                 if table.cols and not re.search(r"\b(" + "|".join(n for n, _ in table.cols) + r")\b", k.hy):
                     # constant keys: SQLite reads a constant GROUP BY term as an ordinal
-                    n, t = r.choice(table.cols)
-                    k = X(n, n, t)
+                    k = g.col(*r.choice(table.cols))
                 keys.append(k)
         shown = [k for k in keys if r.random() < 0.85] or keys[:1]
         for k in shown:
@@ -516,9 +577,9 @@ def rows_eq(a, b, ordered):
     return all(len(x) == len(y) and all(cell_eq(p, q) for p, q in zip(x, y)) for x, y in zip(a, b))
 
 
-def run_hyperion(script):
-    p = subprocess.run(HY + ["--json", "--keep-going"], input=script, capture_output=True, text=True,
-                       timeout=3600)
+def run_hyperion(script, extra=()):
+    p = subprocess.run(HY + ["--json", "--keep-going"] + list(extra), input=script, capture_output=True,
+                       text=True, timeout=3600)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -550,7 +611,7 @@ def sqlite_conn(tables, rows_override=None):
     con = sqlite3.connect(":memory:")
     con.execute("PRAGMA case_sensitive_like = ON")
     for t in tables:
-        con.execute(t.create_sql())
+        con.execute(t.create_sql(LITE_TYPES))
         rows = t.rows if rows_override is None or t.name not in rows_override else rows_override[t.name]
         if rows:
             con.executemany(f"INSERT INTO {t.name} VALUES (" + ",".join("?" * len(t.cols)) + ")",
@@ -590,9 +651,9 @@ def script_for(tables, queries, rows_override=None):
     return "\n".join(lines) + "\n"
 
 
-def check_one(table, q, rows):
+def check_one(table, q, rows, extra):
     """Run one query over `rows` of `table` in fresh engines; True if they agree."""
-    rc, out, err = run_hyperion(script_for([table], [q], {table.name: rows}))
+    rc, out, err = run_hyperion(script_for([table], [q], {table.name: rows}), extra)
     try:
         res, crashed = parse_batch(out, 1)
     except ValueError:
@@ -603,9 +664,9 @@ def check_one(table, q, rows):
     return compare(res[0], lite, q), res[0], lite, err or lerr
 
 
-def shrink(table, q):
+def shrink(table, q, extra):
     rows = list(table.rows)
-    ok, *_ = check_one(table, q, rows)
+    ok, *_ = check_one(table, q, rows, extra)
     if ok:
         return None  # not reproducible alone
     chunk = max(1, len(rows) // 2)
@@ -615,7 +676,7 @@ def shrink(table, q):
         while i < len(rows) and attempts < 150:
             cand = rows[:i] + rows[i + chunk:]
             attempts += 1
-            ok, *_ = check_one(table, q, cand)
+            ok, *_ = check_one(table, q, cand, extra)
             if not ok:
                 rows, changed = cand, True
             else:
@@ -636,14 +697,14 @@ def show_result(res, limit=12):
     return "\n".join(out)
 
 
-def report(table, q, hy_res, lite_res, err_text):
+def report(table, q, hy_res, lite_res, err_text, extra):
     print("=" * 78)
-    print("MISMATCH")
-    rows = shrink(table, q)
+    print("MISMATCH" + (" (hyperion " + " ".join(extra) + ")" if extra else ""))
+    rows = shrink(table, q, extra)
     if rows is None:
         print("  (does not reproduce on a fresh database; full table shown)")
         rows = table.rows
-    hy_ok, hy_res2, lite_res2, err2 = check_one(table, q, rows)
+    hy_ok, hy_res2, lite_res2, err2 = check_one(table, q, rows, extra)
     print("-- reproducer (our dialect):")
     print(table.create_sql() + ";")
     for s in table.insert_sql(rows):
@@ -663,18 +724,21 @@ def report(table, q, hy_res, lite_res, err_text):
 def main():
     r = random.Random(SEED)
     t0 = time.time()
-    cases = mismatches = errors_both = 0
+    cases = mismatches = errors_both = rows_compared = nonempty = 0
     reported = 0
     batch_no = 0
     while cases < CASES:
         n = min(args.batch, CASES - cases)
-        tables = [gen_table(r, f"t{i}") for i in range(3)]
+        tables = [gen_table(r, f"t{i}", big=(i == 0 and batch_no % 5 == 4)) for i in range(3)]
+        # every other batch runs with tiny morsels and two threads (morsel boundaries)
+        extra = ("--morsel-rows", str(r.choice([1, 3, 7, 64, 1000])), "--threads", "2") \
+            if batch_no % 2 else ()
         queries, qtab = [], []
         for _ in range(n):
             t = r.choice(tables)
             queries.append(gen_query(r, t))
             qtab.append(t)
-        rc, out, err = run_hyperion(script_for(tables, queries))
+        rc, out, err = run_hyperion(script_for(tables, queries), extra)
         try:
             results, crashed = parse_batch(out, n)
         except ValueError as e:
@@ -690,7 +754,7 @@ def main():
             mismatches += 1
             cases += crashed + 1
             if reported < args.max_report:
-                report(qtab[crashed], q, None, None, err)
+                report(qtab[crashed], q, None, None, err, extra)
                 reported += 1
             batch_no += 1
             continue
@@ -705,10 +769,13 @@ def main():
             if hy_res is None and lite_res is None:
                 errors_both += 1
                 continue
+            if lite_res is not None:
+                rows_compared += len(lite_res[1])
+                nonempty += 1 if lite_res[1] else 0
             if not compare(hy_res, lite_res, q):
                 mismatches += 1
                 if reported < args.max_report:
-                    report(qtab[i], q, hy_res, lite_res, hy_err or lite_err or "")
+                    report(qtab[i], q, hy_res, lite_res, hy_err or lite_err or "", extra)
                     if hy_err:
                         print(f"    hyperion error: {hy_err}")
                     if lite_err:
@@ -719,6 +786,10 @@ def main():
     secs = time.time() - t0
     print(f"differential vs SQLite {sqlite3.sqlite_version}: {cases} cases, {mismatches} mismatches, "
           f"{errors_both} errors in both, seed {SEED}, {secs:.1f} s{' (soak)' if SOAK else ''}")
+    print(f"  {nonempty} cases returned rows; {rows_compared} result rows compared")
+    if cases and nonempty < cases // 2:
+        print("too few non-empty results: the generator is not exercising the engine")
+        return 1
     if cases < 10000 and not args.cases:
         print("too few cases")
         return 1

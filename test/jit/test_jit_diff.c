@@ -57,7 +57,7 @@ static int mem_same(const uint8_t *a, const uint8_t *b) {
 }
 
 int main(void) {
-    int count = t_env_soak() ? 100000 : 2500;
+    int count = t_env_soak() ? 200000 : 4000;
     const char *ce = getenv("HY_DIFF_COUNT"), *se = getenv("HY_DIFF_SEED");
     if (ce) count = atoi(ce);
     uint64_t seed0 = se ? strtoull(se, NULL, 0) : 1;

@@ -668,6 +668,11 @@ static void test_plans(void) {
                    "AGGREGATE aggs [count(*) BIGINT]\n"
                    "  FILTER (1 = 1)\n"
                    "    VALUES 1 row [dummy INTEGER = 0]\n");
+    EXPECT_EXPLAIN("SELECT 1 AS one FROM t HAVING true",
+                   "PROJECT [one INTEGER = 1]\n"
+                   "  FILTER true\n"
+                   "    AGGREGATE aggs [count(*) BIGINT]\n"
+                   "      SCAN t [a INTEGER]\n");
     /* simple CASE becomes a searched CASE; IN, LIKE, IS NULL, BETWEEN, COALESCE */
     EXPECT_EXPLAIN("SELECT CASE a WHEN 1 THEN 'one' ELSE b END AS c FROM t",
                    "PROJECT [c VARCHAR = CASE WHEN (a = 1) THEN 'one' ELSE b END]\n"
@@ -694,9 +699,100 @@ static void test_plans(void) {
                    "  SCAN t2 [a INTEGER, d DATE]\n");
 }
 
+/* ---- robustness: mutated statements never crash, always make progress, and every error
+ * names a position. HY_SOAK=1 runs many more cases. ------------------------------------------ */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void test_fuzz(void) {
+    static const char *const seeds[] = {
+        NULL, /* Q1 */
+        NULL, /* Q6 */
+        "SELECT a + 1 AS k, count(*) AS n FROM t GROUP BY k HAVING n > 1 ORDER BY sum(a) DESC LIMIT 3",
+        "SELECT CASE a WHEN 1 THEN 'x' ELSE b END, coalesce(a, 2) FROM t WHERE b LIKE 'a%' OR a IN (1,2)",
+        "INSERT INTO t2 (c, a) VALUES (1.5, 2), (NULL, '7'); COPY t TO 'x.csv' (HEADER, DELIMITER '|')",
+        "CREATE TABLE x (a INT NOT NULL, b DECIMAL(10,2)); DROP TABLE IF EXISTS x; CALL dbgen(sf => 0.1)",
+        "SELECT d + INTERVAL '1 month', extract(year FROM d), substring(b FROM 1 FOR 2) FROM t2 WHERE d BETWEEN '1994-01-01' AND DATE '1995-01-01'",
+        "EXPLAIN (ANALYZE, FORMAT JSON) SELECT DISTINCT b FROM t ORDER BY 1 NULLS FIRST OFFSET 1",
+    };
+    static const char *const toks[] = {
+        "(", ")", ",", ";", "'", "\"", "*", "-", "::", "||", "SELECT", "FROM", "WHERE", "GROUP BY",
+        "ORDER BY", "CASE", "END", "NULL", "INTERVAL", "DATE", "sum(", "count(*)", "1e", "99999999999999999999999",
+        "/*", "--", "\n", "NOT", "AND", "IN (", "BETWEEN", "AS", "t.", "l_quantity", "0.06", "%",
+    };
+    int n = getenv("HY_SOAK") ? 200000 : 4000;
+    char buf[4096];
+    for (int it = 0; it < n; it++) {
+        int si = (int)(rnd() % (sizeof seeds / sizeof seeds[0]));
+        const char *seed = si == 0 ? Q1 : si == 1 ? Q6 : seeds[si];
+        size_t len = strlen(seed);
+        if (len >= sizeof buf / 2) len = sizeof buf / 2 - 1;
+        memcpy(buf, seed, len);
+        buf[len] = 0;
+        int muts = 1 + (int)(rnd() % 4);
+        for (int m = 0; m < muts; m++) {
+            size_t cur = strlen(buf);
+            size_t pos = cur ? rnd() % cur : 0;
+            switch (rnd() % 4) {
+            case 0: { /* delete a range */
+                size_t k = 1 + rnd() % 8;
+                if (pos + k > cur) k = cur - pos;
+                memmove(buf + pos, buf + pos + k, cur - pos - k + 1);
+                break;
+            }
+            case 1: { /* insert a token */
+                const char *tk = toks[rnd() % (sizeof toks / sizeof toks[0])];
+                size_t k = strlen(tk);
+                if (cur + k + 2 >= sizeof buf) break;
+                memmove(buf + pos + k, buf + pos, cur - pos + 1);
+                memcpy(buf + pos, tk, k);
+                break;
+            }
+            case 2: /* replace a byte */
+                if (cur) buf[pos] = (char)(1 + rnd() % 255);
+                break;
+            default: /* truncate */
+                buf[pos] = 0;
+                break;
+            }
+        }
+        size_t off = 0, total = strlen(buf);
+        for (int guard = 0; guard < 1000; guard++) {
+            hy_stmt *s = NULL;
+            hy_error err;
+            hy_error_clear(&err);
+            size_t before = off;
+            int r = hy_prepare_next(buf, &off, &cat, &arena, &s, &err);
+            if (r == 0) break;
+            checks++;
+            if (off <= before || off > total) {
+                failures++;
+                fprintf(stderr, "fuzz: no progress (%zu -> %zu) on: %s\n", before, off, buf);
+                break;
+            }
+            if (r < 0 && strncmp(err.msg, "line ", 5) != 0) {
+                failures++;
+                fprintf(stderr, "fuzz: error without a position: %s\n  on: %s\n", err.msg, buf);
+            }
+            if (r > 0 && s->plan) (void)hy_plan_explain(s->plan, &arena);
+        }
+        if (it % 256 == 255) {
+            hy_arena_free(&arena);
+            hy_arena_init(&arena);
+        }
+    }
+}
+
 int main(void) {
     hy_arena_init(&arena);
     setup();
+    test_fuzz();
     test_lexer();
     test_offsets();
     test_types();

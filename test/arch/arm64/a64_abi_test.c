@@ -367,6 +367,26 @@ static void test_b(struct hy_jit *j, int seed) {
     free(s.p);
 }
 
+/* E: n values live across a call: frames beyond the stp reach (504 bytes)
+ * and beyond 4 KiB (sub sp, sp, #hi, lsl #12) executed. */
+static void test_e(struct hy_jit *j, int n) {
+    struct sb s = {0};
+    sbf(&s, "func @e(%%0:i64) -> i64 {\nbb0:\n");
+    for (int i = 0; i < n; i++) {
+        sbf(&s, "  %%%d:i64 = const %d\n", 2 * i + 1, i * 7 + 1);
+        sbf(&s, "  %%%d:i64 = mul %%0, %%%d\n", 2 * i + 2, 2 * i + 1);
+    }
+    int acc = 2 * n + 1;
+    sbf(&s, "  %%%d:i64 = call @probe(%%0)\n", acc);
+    for (int i = 0; i < n; i++, acc++) sbf(&s, "  %%%d:i64 = add %%%d, %%%d\n", acc + 1, acc, 2 * i + 2);
+    sbf(&s, "  ret %%%d\n}\n", acc);
+    uint64_t arg = 0x123456789ull;
+    char what[64];
+    snprintf(what, sizeof what, "E (%d values live across a call)", n);
+    run_checked(j, s.p, &arg, 10, 0, what);
+    free(s.p);
+}
+
 /* C: random programs with helper calls. */
 static void test_c(struct hy_jit *j, int count) {
     int ran = 0, exits = 0;
@@ -481,6 +501,8 @@ int main(int argc, char **argv) {
     struct hy_jit *j = new_jit(&helpers, NULL);
     test_a(j);
     for (int s = 0; s < 4; s++) test_b(j, s);
+    test_e(j, 100);
+    test_e(j, 600);
     test_c(j, count);
     test_d();
     hy_jit_free(j);

@@ -20,6 +20,8 @@ def main():
     ap.add_argument("--emu", default="")
     ap.add_argument("--tool", required=True)
     ap.add_argument("--min-forms", type=int, default=200)
+    ap.add_argument("--hyperion-jit", default=None,
+                    help="also check that `hyperion-jit encodings --arch arm64` prints this list")
     a = ap.parse_args()
     emu = shlex.split(a.emu)
     if not C.LLVM_MC:
@@ -29,6 +31,13 @@ def main():
     if p.returncode:
         print("encodings failed:", p.stderr)
         return 1
+    if a.hyperion_jit:
+        hj = subprocess.run(emu + [a.hyperion_jit, "encodings", "--arch", "arm64"],
+                            capture_output=True, text=True)
+        if hj.returncode or hj.stdout != p.stdout:
+            print("FAIL hyperion-jit encodings --arch arm64 differs from the backend's list (rc %d)"
+                  % hj.returncode)
+            return 1
     entries = []
     for line in p.stdout.splitlines():
         hexpart, text = line.split("\t")

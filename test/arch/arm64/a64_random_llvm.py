@@ -2,8 +2,9 @@
 """Test (4): the filter's verdict on >= 10^7 random 32-bit words is consistent
 with an independent decoder (llvm-mc-14). Every word the filter accepts (from
 the random sample, plus single-bit flips of accepted and listed words) must be
-a valid instruction for llvm-mc, with a mnemonic in the allowed set, and our
-disassembler must print exactly what llvm-mc prints for it.
+a valid instruction for llvm-mc, with a mnemonic in the allowed set; our
+disassembler must print exactly what llvm-mc prints (checked on every 8th
+accepted word and on every accepted bit flip).
 
 The sampling runs in C (under the emulator in the ARM64 build); llvm-mc runs
 natively on the host in batches. HY_SOAK=1 samples 10^8 words."""
@@ -43,8 +44,8 @@ def main():
     acc, rej, stats = [], [], ""
     for line in p.stdout.splitlines():
         if line.startswith("A\t"):
-            _, h, d = line.split("\t", 2)
-            acc.append((int(h, 16), d))
+            parts = line.split("\t", 2)
+            acc.append((int(parts[1], 16), parts[2] if len(parts) > 2 else None))
         elif line.startswith("R\t"):
             rej.append(int(line.split("\t")[1], 16))
         elif line.startswith("#stats"):
@@ -73,11 +74,12 @@ def main():
         g = got.split("//", 1)[0].rstrip().replace("\t", " ")
         if not C.mnemonic_allowed(g.split(" ", 1)[0].lower()):
             fails.append("%08x accepted but llvm-mc says %r (not an allowed mnemonic)" % (w, got))
-        elif g != ours and squash(got) != squash(ours):
+        elif ours is not None and g != ours and squash(got) != squash(ours):
             fails.append("%08x ours %r llvm-mc %r" % (w, ours, got))
     # Informational: rejected words llvm-mc decodes with an allowed mnemonic
     # (the filter is stricter than the ISA by design: only our forms).
     strict = sum(1 for w in rej if dis.get(w) and C.mnemonic_allowed(C.squash(dis[w]).split()[0]))
+    print("our disassembly compared with llvm-mc on %d of them" % sum(1 for _, d in acc if d is not None))
     print("accepted words checked with llvm-mc: %d; rejected sample: %d "
           "(of which %d decode to an allowed mnemonic but are not our forms); llvm %.1fs"
           % (len(acc), len(rej), strict, t2 - t1))

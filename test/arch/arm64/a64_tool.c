@@ -5,7 +5,8 @@
  *   a64_tool check < words        filter verdict per word: "ok FORM" / "reject why"
  *   a64_tool sample N SEED NREJ NFLIP
  *        classify N random 32-bit words with the filter; print every accepted
- *        word once ("A<TAB>hex<TAB>our disassembly"), NREJ random rejected words
+ *        word once ("A<TAB>hex[<TAB>our disassembly]", the text for every 8th word and
+ *        every flip), NREJ random rejected words
  *        ("R<TAB>hex") and every single-bit flip of NFLIP random accepted words
  *        and of every listed form (as A or R lines). Last line: "#stats ...".
  *
@@ -18,6 +19,8 @@
 #include <time.h>
 
 #include "arch/arm64/a64.h"
+
+#define DISASM_EVERY 8
 
 static uint64_t rng_state;
 static uint64_t rnd64(void) {
@@ -109,13 +112,27 @@ static int cmd_sample(struct a64_index *ix, int argc, char **argv) {
             flip_rej++;
         }
     }
+    struct vec flips_acc = {0};
+    for (size_t i = 0; i < extra.n; i++)
+        if (a64_check_word(ix, extra.v[i], NULL) >= 0) push(&flips_acc, extra.v[i]);
     sort_unique(&acc);
     sort_unique(&rej);
+    /* Our disassembly for every DISASM_EVERY-th accepted word and for every
+     * accepted bit flip (printing it for all words dominates the run under
+     * qemu); llvm-mc checks validity of all of them. */
     char buf[128];
+    size_t fi = 0;
     for (size_t i = 0; i < acc.n; i++) {
-        a64_disasm(ix, acc.v[i], 0, 0, buf, sizeof buf);
-        printf("A\t%08" PRIx32 "\t%s\n", acc.v[i], buf);
+        while (fi < flips_acc.n && flips_acc.v[fi] < acc.v[i]) fi++;
+        int is_flip = fi < flips_acc.n && flips_acc.v[fi] == acc.v[i];
+        if (is_flip || i % DISASM_EVERY == 0) {
+            a64_disasm(ix, acc.v[i], 0, 0, buf, sizeof buf);
+            printf("A\t%08" PRIx32 "\t%s\n", acc.v[i], buf);
+        } else {
+            printf("A\t%08" PRIx32 "\n", acc.v[i]);
+        }
     }
+    free(flips_acc.v);
     for (size_t i = 0; i < rej.n; i++) printf("R\t%08" PRIx32 "\n", rej.v[i]);
     printf("#stats draws=%" PRIu64 " accepted_draws=%" PRIu64 " unique_accepted=%zu "
            "flip_words=%zu flip_accepted=%zu flip_rejected=%zu seconds=%.3f\n",
