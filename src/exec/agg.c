@@ -109,7 +109,16 @@ struct hy_aggtab {
     aggcol *ac;
     uint64_t hashes[HY_BATCH];
     int64_t gids[HY_BATCH];
+    uint16_t psel[HY_BATCH]; /* rows of a batch partitioned by group */
+    /* Packed keys: with at most two keys of BOOLEAN/INTEGER/DATE/VARCHAR type, each key is one
+     * 64-bit word (strings of <= 7 bytes inline; longer ones as a marked hash) and groups are
+     * found by comparing two words instead of typed values. */
+    bool packed;
+    uint64_t *pk0, *pk1;
+    uint64_t w0[HY_BATCH], w1[HY_BATCH];
 };
+
+#define AGG_PART_MAX 64
 
 static void grow_groups(hy_aggtab *t, int64_t need) {
     if (need <= t->cap) return;
@@ -121,6 +130,10 @@ static void grow_groups(hy_aggtab *t, int64_t need) {
         t->knull[k] = xrealloc(t->knull[k], (size_t)cap);
     }
     t->ghash = xrealloc(t->ghash, (size_t)cap * 8);
+    if (t->packed) {
+        t->pk0 = xrealloc(t->pk0, (size_t)cap * 8);
+        t->pk1 = xrealloc(t->pk1, (size_t)cap * 8);
+    }
     t->first = xrealloc(t->first, (size_t)cap * 8);
     for (int a = 0; a < sp->naggs; a++) {
         aggcol *c = &t->ac[a];
@@ -212,6 +225,11 @@ hy_aggtab *hy_aggtab_new(const hy_aggspec *sp) {
         default: c->kind = K_MAX; c->distinct = false; break;
         }
     }
+    t->packed = sp->nkeys >= 1 && sp->nkeys <= 2;
+    for (int k = 0; k < sp->nkeys; k++) {
+        hy_phys p = hy_phys_of(sp->ktypes[k]);
+        if (p != HY_P_BOOL && p != HY_P_I32 && p != HY_P_STR) t->packed = false;
+    }
     hy_strheap_init(&t->heap);
     grow_groups(t, 64);
     rehash(t, 128);
@@ -230,6 +248,8 @@ void hy_aggtab_free(hy_aggtab *t) {
     free(t->knull);
     free(t->ghash);
     free(t->first);
+    free(t->pk0);
+    free(t->pk1);
     free(t->slots);
     for (int a = 0; a < sp->naggs; a++) {
         aggcol *c = &t->ac[a];
@@ -322,10 +342,57 @@ static void set_key(hy_aggtab *t, int k, int64_t g, bool isnull, const void *src
     }
 }
 
+#define PK_LONG 0xFF00000000000000ULL /* marker: a string longer than 7 bytes (word = hash) */
+
+/* One packed word per row for key k (0 = NULL). */
+static void pack_key(const hy_xv *v, const uint16_t *sel, int n, uint64_t *w) {
+    const uint64_t *V = v->valid;
+    switch (hy_phys_of(v->type)) {
+    case HY_P_STR: {
+        const hy_str *d = v->data;
+        HY_LOOP(sel, n, {
+            uint64_t x = 0;
+            if (hy_valid_get(V, i)) {
+                uint32_t len = d[i].len;
+                if (len <= 7) {
+                    for (uint32_t j = 0; j < len; j++) x |= (uint64_t)(unsigned char)d[i].ptr[j] << (8 * j);
+                    x |= (uint64_t)(len + 1) << 56;
+                } else {
+                    x = PK_LONG | (hash_bytes(d[i].ptr, len) >> 8);
+                }
+            }
+            w[i] = x;
+        });
+        break;
+    }
+    case HY_P_I32: {
+        const int32_t *d = v->data;
+        HY_LOOP(sel, n, w[i] = hy_valid_get(V, i) ? (uint64_t)(uint32_t)d[i] | ((uint64_t)1 << 32) : 0);
+        break;
+    }
+    default: {
+        const uint8_t *d = v->data;
+        HY_LOOP(sel, n, w[i] = hy_valid_get(V, i) ? (uint64_t)d[i] | ((uint64_t)1 << 32) : 0);
+        break;
+    }
+    }
+}
+
+static inline uint64_t pk_hash(uint64_t a, uint64_t b) { return mix64(a ^ mix64(b ^ 0x9e3779b97f4a7c15ULL)); }
+static inline bool pk_long(uint64_t a, uint64_t b) { return (a >> 56) == 0xFF || (b >> 56) == 0xFF; }
+
 static void find_groups(hy_aggtab *t, const hy_xv *keys, const hy_batch *b, const uint16_t *sel,
                         int n) {
-    hash_keys(t, keys, sel, n);
     int nk = t->sp->nkeys;
+    bool packed = t->packed;
+    if (packed) {
+        pack_key(&keys[0], sel, n, t->w0);
+        if (nk > 1) pack_key(&keys[1], sel, n, t->w1);
+        else HY_LOOP(sel, n, t->w1[i] = 0);
+        HY_LOOP(sel, n, t->hashes[i] = pk_hash(t->w0[i], t->w1[i]));
+    } else {
+        hash_keys(t, keys, sel, n);
+    }
     HY_LOOP(sel, n, {
         uint64_t h = t->hashes[i];
         uint64_t mask = (uint64_t)t->nslots - 1, p = h & mask;
@@ -336,14 +403,27 @@ static void find_groups(hy_aggtab *t, const hy_xv *keys, const hy_batch *b, cons
                 g = new_group(t, h, b->row0 + i);
                 for (int k = 0; k < nk; k++)
                     set_key(t, k, g, !hy_valid_get(keys[k].valid, i), keys[k].data, i);
+                if (packed) {
+                    t->pk0[g] = t->w0[i];
+                    t->pk1[g] = t->w1[i];
+                }
                 s->hash = h;
                 s->gid = g;
                 if (t->ngroups * 2 > t->nslots) rehash(t, t->nslots * 2);
                 break;
             }
-            if (s->hash == h && keys_eq_row(t, s->gid, keys, i)) {
-                g = s->gid;
-                break;
+            if (s->hash == h) {
+                if (packed) {
+                    int64_t c = s->gid;
+                    if (t->pk0[c] == t->w0[i] && t->pk1[c] == t->w1[i] &&
+                        (!pk_long(t->w0[i], t->w1[i]) || keys_eq_row(t, c, keys, i))) {
+                        g = c;
+                        break;
+                    }
+                } else if (keys_eq_row(t, s->gid, keys, i)) {
+                    g = s->gid;
+                    break;
+                }
             }
             p = (p + 1) & mask;
         }
@@ -431,7 +511,7 @@ static bool apply_value(aggcol *c, int64_t g, const hy_value *v, hy_error *err) 
         bool ismin = c->kind == K_MIN;                                                       \
         HY_LOOP(sel, n, {                                                                    \
             if (hy_valid_get(V, i)) {                                                        \
-                int64_t g_ = gids ? gids[i] : 0;                                             \
+                int64_t g_ = gids ? gids[i] : g0;                                             \
                 if (!c->cnt[g_] || (ismin ? LESS(x[i], m[g_]) : LESS(m[g_], x[i])))          \
                     m[g_] = x[i];                                                            \
                 c->cnt[g_]++;                                                                \
@@ -442,8 +522,10 @@ static bool apply_value(aggcol *c, int64_t g, const hy_value *v, hy_error *err) 
 #define LT_NUM(a, b) ((a) < (b))
 #define LT_F64(a, b) (hy_f64_cmp((a), (b)) < 0)
 
-static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, const uint16_t *sel, int n,
-                   hy_error *err) {
+/* Feed the live rows into the aggregate: row i goes to group gids[i], or every row to group
+ * g0 when gids is NULL (then sums accumulate in registers and touch memory once). */
+static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, int64_t g0, const uint16_t *sel,
+                   int n, hy_error *err) {
     const uint64_t *V = c->star ? NULL : v->valid;
     int64_t *cnt = c->cnt;
     switch (c->kind) {
@@ -452,7 +534,7 @@ static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, const uint16_
             int64_t k = 0;
             if (V) HY_LOOP(sel, n, k += hy_valid_get(V, i));
             else k = n;
-            cnt[0] += k;
+            cnt[g0] += k;
         } else if (V) {
             HY_LOOP(sel, n, cnt[gids[i]] += hy_valid_get(V, i));
         } else {
@@ -466,11 +548,11 @@ static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, const uint16_
             const hy_i128 *x = v->data;
             bool ovf = false;
             if (!gids) {
-                hy_i128 acc = sum[0];
+                hy_i128 acc = sum[g0];
                 int64_t k = 0;
                 HY_LOOP(sel, n, if (hy_valid_get(V, i)) { ovf |= __builtin_add_overflow(acc, x[i], &acc); k++; });
-                sum[0] = acc;
-                cnt[0] += k;
+                sum[g0] = acc;
+                cnt[g0] += k;
             } else {
                 HY_LOOP(sel, n, if (hy_valid_get(V, i)) { ovf |= __builtin_add_overflow(sum[gids[i]], x[i], &sum[gids[i]]); cnt[gids[i]]++; });
             }
@@ -491,8 +573,8 @@ static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, const uint16_
                 if (V) HY_LOOP(sel, n, if (hy_valid_get(V, i)) { acc += x[i]; k++; });
                 else { HY_LOOP(sel, n, acc += x[i]); k = n; }
             }
-            sum[0] += acc;
-            cnt[0] += k;
+            sum[g0] += acc;
+            cnt[g0] += k;
             return true;
         }
         if (c->pin == HY_P_I32) {
@@ -508,12 +590,12 @@ static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, const uint16_
     case K_AVG_F64: {
         const double *x = v->data;
         if (!gids) {
-            double hi = c->fhi[0], lo = c->flo[0];
+            double hi = c->fhi[g0], lo = c->flo[g0];
             int64_t k = 0;
             HY_LOOP(sel, n, if (hy_valid_get(V, i)) { dd_add(&hi, &lo, x[i]); k++; });
-            c->fhi[0] = hi;
-            c->flo[0] = lo;
-            cnt[0] += k;
+            c->fhi[g0] = hi;
+            c->flo[g0] = lo;
+            cnt[g0] += k;
         } else {
             HY_LOOP(sel, n, if (hy_valid_get(V, i)) { dd_add(&c->fhi[gids[i]], &c->flo[gids[i]], x[i]); cnt[gids[i]]++; });
         }
@@ -532,7 +614,7 @@ static bool update(aggcol *c, const hy_xv *v, const int64_t *gids, const uint16_
             bool ismin = c->kind == K_MIN;
             HY_LOOP(sel, n, {
                 if (hy_valid_get(V, i)) {
-                    int64_t g = gids ? gids[i] : 0;
+                    int64_t g = gids ? gids[i] : g0;
                     if (!cnt[g] || (ismin ? hy_str_cmp(x[i], m[g]) < 0 : hy_str_cmp(x[i], m[g]) > 0))
                         mm_set_str(c, g, x[i]);
                     cnt[g]++;
@@ -623,6 +705,20 @@ bool hy_aggtab_consume(hy_aggtab *t, const hy_xv *keys, const hy_xv *args, const
         find_groups(t, keys, b, sel, n);
         gids = t->gids;
     }
+    /* Few groups (Q1 has 4): partition the batch's rows by group with a counting sort, then
+     * aggregate each group's rows in registers. Scattered read-modify-writes to a handful of
+     * hot counters would serialize on store forwarding. */
+    bool part = gids && t->ngroups <= AGG_PART_MAX;
+    int off[AGG_PART_MAX + 1];
+    if (part) {
+        int64_t ng = t->ngroups;
+        memset(off, 0, sizeof(int) * (size_t)(ng + 1));
+        HY_LOOP(sel, n, off[gids[i] + 1]++);
+        for (int64_t g = 0; g < ng; g++) off[g + 1] += off[g];
+        int pos[AGG_PART_MAX];
+        memcpy(pos, off, sizeof(int) * (size_t)ng);
+        HY_LOOP(sel, n, t->psel[pos[gids[i]]++] = (uint16_t)i);
+    }
     for (int a = 0; a < t->sp->naggs; a++) {
         aggcol *c = &t->ac[a];
         if (c->distinct) {
@@ -635,7 +731,14 @@ bool hy_aggtab_consume(hy_aggtab *t, const hy_xv *keys, const hy_xv *args, const
             });
             continue;
         }
-        if (!update(c, &args[a], gids, sel, n, err)) return false;
+        if (!part) {
+            if (!update(c, &args[a], gids, 0, sel, n, err)) return false;
+            continue;
+        }
+        for (int64_t g = 0; g < t->ngroups; g++) {
+            int cn = off[g + 1] - off[g];
+            if (cn && !update(c, &args[a], NULL, g, t->psel + off[g], cn, err)) return false;
+        }
     }
     return true;
 }
@@ -683,6 +786,10 @@ bool hy_aggtab_merge(hy_aggtab *dst, hy_aggtab *src, hy_error *err) {
                     g = new_group(dst, h, src->first[l]);
                     for (int k = 0; k < sp->nkeys; k++)
                         set_key(dst, k, g, src->knull[k][l], src->kdata[k], l);
+                    if (dst->packed) {
+                        dst->pk0[g] = src->pk0[l];
+                        dst->pk1[g] = src->pk1[l];
+                    }
                     s->hash = h;
                     s->gid = g;
                     if (dst->ngroups * 2 > dst->nslots) rehash(dst, dst->nslots * 2);

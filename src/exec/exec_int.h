@@ -19,8 +19,9 @@ typedef struct hy_qctx {
     hy_error *err;
     hy_pstat *stats;
     int nstats, capstats;
-    double t0, last_progress;
+    double t0, last_progress, last_frac;
     bool progress_shown;
+    const char *label; /* progress label of the running statement ("query", "COPY", ...) */
 } hy_qctx;
 
 void hy_qctx_init(hy_qctx *q, hy_exec_env *env, hy_error *err);

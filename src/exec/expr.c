@@ -103,9 +103,67 @@ static bool all_const(const hy_xstate *s) {
     return true;
 }
 
+/* Digits that bound the values of a DECIMAL expression (<= its precision): constants have
+ * their own digit count, arithmetic adds up its operands' bounds. */
+static int vprec(const hy_xstate *s) {
+    if (s->type.id != HY_TYPE_DECIMAL) return HY_DEC_MAX_PREC;
+    int p = s->type.prec, v = p;
+    switch (s->kind) {
+    case HY_XS_CONST:
+        if (s->cval.is_null) return 1;
+        v = hy_i128_digits(hy_dec_is_wide(s->type) ? s->cval.v.d : (hy_i128)s->cval.v.i);
+        break;
+    case HY_XS_CAST: {
+        hy_ltype f = s->args[0]->type;
+        if (f.id == HY_TYPE_DECIMAL)
+            v = s->type.scale >= f.scale ? vprec(s->args[0]) + (s->type.scale - f.scale)
+                                         : vprec(s->args[0]) - (f.scale - s->type.scale) + 1;
+        else if (f.id == HY_TYPE_INTEGER) v = 10 + s->type.scale;
+        else if (f.id == HY_TYPE_BIGINT) v = 19 + s->type.scale;
+        break;
+    }
+    case HY_XS_FUNC:
+        switch (s->func) {
+        case HY_FN_ADD:
+        case HY_FN_SUB: {
+            int a = vprec(s->args[0]), b = vprec(s->args[1]);
+            v = (a > b ? a : b) + 1;
+            break;
+        }
+        case HY_FN_MUL: v = vprec(s->args[0]) + vprec(s->args[1]); break;
+        case HY_FN_NEG:
+        case HY_FN_ABS: v = vprec(s->args[0]); break;
+        default: break;
+        }
+        break;
+    default: break;
+    }
+    return v < p ? (v < 1 ? 1 : v) : p;
+}
+
+static void set_nocheck(hy_xstate *s) {
+    if (s->kind != HY_XS_FUNC || s->type.id != HY_TYPE_DECIMAL) return;
+    for (int i = 0; i < s->nargs; i++)
+        if (s->args[i]->type.id != HY_TYPE_DECIMAL) return;
+    int p = s->type.prec;
+    switch (s->func) {
+    case HY_FN_ADD:
+    case HY_FN_SUB: {
+        int a = vprec(s->args[0]), b = vprec(s->args[1]);
+        s->nocheck = (a > b ? a : b) + 1 <= p;
+        break;
+    }
+    case HY_FN_MUL: s->nocheck = vprec(s->args[0]) + vprec(s->args[1]) <= p; break;
+    case HY_FN_NEG:
+    case HY_FN_ABS: s->nocheck = vprec(s->args[0]) <= p; break;
+    default: break;
+    }
+}
+
 /* Replace a node whose arguments are all constants by its value, unless evaluating it
  * fails: then the error must wait for a row that really evaluates it. */
 static hy_xstate *fold(hy_xstate *s) {
+    set_nocheck(s);
     if (s->kind == HY_XS_CONST || s->kind == HY_XS_COLUMN || !all_const(s)) return s;
     hy_batch fb;
     memset(&fb, 0, sizeof fb);

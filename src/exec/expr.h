@@ -56,6 +56,7 @@ struct hy_xstate {
     hy_value cval;      /* CONST: the value (VARCHAR bytes owned by cstr) */
     char *cstr;
     hy_like_pat *like;  /* LIKE with a constant pattern */
+    bool nocheck;       /* DECIMAL FUNC: operand precisions prove the result fits its type */
 };
 
 /* Build the state for e; types of COLUMN refs come from `coltypes` (the input schema).

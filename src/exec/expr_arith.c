@@ -210,6 +210,7 @@ static inline hy_i128 dec_at(const hy_xv *v, int i) {
 /* Out-of-range check of results r[] against 10^prec, with the NULL-aware second pass. */
 #define DEC_BOUND(T, R)                                                                      \
     do {                                                                                     \
+        if (s->nocheck && !ovf) break; /* operand digits prove the result fits */            \
         const T *r_ = (const T *)(R);                                                        \
         T P_ = (T)hy_pow10_i128[s->type.prec];                                               \
         bool bad_ = ovf;                                                                     \

@@ -45,6 +45,7 @@ void hy_qctx_init(hy_qctx *q, hy_exec_env *env, hy_error *err) {
     q->env = env;
     q->err = err;
     q->t0 = hy_now_ms();
+    q->label = "query";
 }
 
 void hy_qctx_free(hy_qctx *q) {
@@ -62,11 +63,13 @@ void hy_progress_tick(hy_qctx *q, double frac, const char *label) {
     q->progress_shown = true;
     if (frac < 0) frac = 0;
     if (frac > 1) frac = 1;
+    q->last_frac = frac;
     q->env->progress(q->env->progress_ud, frac, label);
 }
 
 void hy_progress_end(hy_qctx *q, const char *label) {
-    if (q->env->progress && q->progress_shown) q->env->progress(q->env->progress_ud, 1.0, label);
+    if (q->env->progress && q->progress_shown && q->last_frac < 1.0)
+        q->env->progress(q->env->progress_ud, 1.0, label);
     q->progress_shown = false;
 }
 
@@ -502,7 +505,7 @@ static void run_worker(worker *w) {
         atomic_fetch_add(&p->done, 1);
         if (p->limit_needed >= 0) limit_account(p, m, w->rows_out - before);
         if (w->id == 0 && p->nmorsels > 1)
-            hy_progress_tick(p->q, (double)atomic_load(&p->done) / (double)p->nmorsels, "query");
+            hy_progress_tick(p->q, (double)atomic_load(&p->done) / (double)p->nmorsels, p->q->label);
     }
 }
 

@@ -289,6 +289,7 @@ static hy_result *exec_copy_to(hy_qctx *q, const hy_stmt *st) {
     }
     const hy_plan *p = st->plan;
     bool ok = true;
+    q->label = "COPY";
     if (st->csv.header) ok = hy_csv_write_header(w, p->ncols, (const char *const *)p->names);
     int64_t rows = ok ? hy_exec_plan_csv(q, p, w) : -1;
     if (!ok && !hy_failed(q->err)) hy_error_set(q->err, HY_E_IO, "cannot write \"%s\"", st->path);
@@ -417,7 +418,7 @@ bool hy_exec_stmt(hy_exec_env *env, const hy_stmt *st, hy_result **out, hy_error
     case HY_STMT_EXPLAIN_ANALYZE: r = exec_explain_analyze(&q, st); break;
     default: hy_error_set(err, HY_E_INTERNAL, "unknown statement kind %d", (int)st->kind); break;
     }
-    hy_progress_end(&q, "query");
+    hy_progress_end(&q, q.label);
     hy_qctx_free(&q);
     if (!r) {
         if (!hy_failed(err)) hy_error_set(err, HY_E_INTERNAL, "statement failed");

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jit/jit_internal.h"
 
@@ -70,9 +71,18 @@ static int helper_addrs(const struct hy_helpers *h, uint64_t **out, uint32_t *n)
 struct hy_jit *hy_jit_new(const struct hy_jit_config *cfg) {
     struct hy_jit *j = calloc(1, sizeof *j);
     if (!j) return NULL;
+    const char *e0;
     j->be = cfg && cfg->backend ? cfg->backend : hy_backend_native();
     j->helpers = cfg ? cfg->helpers : NULL;
     if (cfg) j->ra = cfg->ra;
+    j->blind = cfg && cfg->blind_constants;
+    if (!j->blind && (e0 = getenv("HY_JIT_BLIND")) && *e0 && strcmp(e0, "0")) j->blind = 1;
+    if (getentropy(&j->blind_state, sizeof j->blind_state)) j->blind_state = hy_now_ns() ^ (uint64_t)(uintptr_t)j;
+    /* fault injection for whole-suite runs (LuaJIT's RANDOM_RA idea) */
+    const char *e;
+    if (!j->ra.random_seed && (e = getenv("HY_RA_RANDOM")) && *e) j->ra.random_seed = strtoull(e, NULL, 0) | 1;
+    if (!j->ra.limit_gpr && (e = getenv("HY_RA_GPRS")) && *e) j->ra.limit_gpr = (uint32_t)strtoul(e, NULL, 0);
+    if (!j->ra.limit_fpr && (e = getenv("HY_RA_FPRS")) && *e) j->ra.limit_fpr = (uint32_t)strtoul(e, NULL, 0);
     if (helper_addrs(j->helpers, &j->helper_addr, &j->nhelpers)) {
         free(j);
         return NULL;
@@ -341,14 +351,31 @@ struct hy_jit_code *hy_jit_lower(const struct hy_backend *be, const struct hy_fu
     return c;
 }
 
+static struct hy_jit_code *compile_fn(struct hy_jit *j, const struct hy_func *fn, uint64_t t0, uint32_t nblinded);
+
 struct hy_jit_code *hy_jit_compile(struct hy_jit *j, const struct hy_func *fn) {
     j->err[0] = 0;
     uint64_t t0 = hy_now_ns();
+    if (!j->blind || fn->failed) return compile_fn(j, fn, t0, 0);
+    j->blind_state = j->blind_state * 6364136223846793005ull + 1442695040888963407ull;
+    uint32_t nb = 0;
+    struct hy_func *bf = hy_blind_constants(fn, j->blind_state, &nb);
+    if (!bf) {
+        hy_jit_fail(j, "constant blinding: out of memory");
+        return NULL;
+    }
+    struct hy_jit_code *c = compile_fn(j, bf, t0, nb);
+    hy_func_free(bf);
+    return c;
+}
+
+static struct hy_jit_code *compile_fn(struct hy_jit *j, const struct hy_func *fn, uint64_t t0, uint32_t nblinded) {
     struct hy_jit_code *c = code_alloc(fn);
     if (!c) {
         hy_jit_fail(j, "out of memory");
         return NULL;
     }
+    c->stats.nblinded = nblinded;
     struct hy_ra ra;
     if (front(j->be, fn, j->helpers, &j->ra, &ra, &c->stats, j->err, sizeof j->err)) {
         code_free_meta(c);

@@ -170,7 +170,7 @@ struct hy_func *hy_func_clone(const struct hy_func *fn) {
     c->vtype = malloc(c->vcap);
     c->blocks = calloc(c->bcap, sizeof *c->blocks);
     if (!c->vtype || !c->blocks) goto oom;
-    memcpy(c->vtype, fn->vtype, fn->nvregs);
+    if (fn->nvregs) memcpy(c->vtype, fn->vtype, fn->nvregs);
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const struct hy_block *s = &fn->blocks[b];
         struct hy_block *d = &c->blocks[b];
@@ -242,7 +242,7 @@ int hy_func_equal(const struct hy_func *x, const struct hy_func *y, char *why, s
     if (x->ret != y->ret) DIFF("return type differs");
     if (x->nparams != y->nparams) DIFF("param count %u vs %u", x->nparams, y->nparams);
     if (x->nvregs != y->nvregs) DIFF("vreg count %u vs %u", x->nvregs, y->nvregs);
-    if (memcmp(x->vtype, y->vtype, x->nvregs)) DIFF("vreg types differ");
+    if (x->nvregs && memcmp(x->vtype, y->vtype, x->nvregs)) DIFF("vreg types differ");
     if (x->nblocks != y->nblocks) DIFF("block count %u vs %u", x->nblocks, y->nblocks);
     for (uint32_t b = 0; b < x->nblocks; b++) {
         if (x->blocks[b].n != y->blocks[b].n) DIFF("bb%u: %u vs %u instructions", b, x->blocks[b].n, y->blocks[b].n);
@@ -722,6 +722,9 @@ int hy_verify(const struct hy_func *fn, const struct hy_helpers *helpers, char *
     if (fn->ret >= HY_T__COUNT) verr(&v, 0, -1, "bad return type");
     if (fn->nblocks == 0) verr(&v, 0, -1, "function has no blocks");
     if (fn->nparams > fn->nvregs) verr(&v, 0, -1, "params exceed vregs");
+    if ((uint64_t)fn->nblocks * (((uint64_t)fn->nvregs + 63) / 64 * 64) > HY_MAX_LIVENESS_BITS)
+        verr(&v, 0, -1, "function too large for the JIT: %u blocks x %u vregs (limit %llu block-vreg pairs)", fn->nblocks,
+             fn->nvregs, (unsigned long long)HY_MAX_LIVENESS_BITS);
     int ni = 0, nf = 0;
     for (uint32_t p = 0; p < fn->nparams && !v.failed; p++) {
         int t = fn->vtype[p];

@@ -102,7 +102,10 @@
  *   bb2:
  *     ...
  *   }
- *   Block labels are any identifier; the printer writes bb<index>.
+ *   Block labels are any identifier; the printer writes bb<index>. Comments
+ *   run from ';' or '#' to the end of the line. `decl %N:type` (before the
+ *   first label) gives a type to a vreg that is never assigned. Parameters
+ *   must be %0, %1, ... in order.
  */
 #ifndef HY_JIT_IR_H
 #define HY_JIT_IR_H
@@ -115,6 +118,9 @@
 #define HY_MAX_INT_ARGS 6  /* per call and per function */
 #define HY_MAX_F64_ARGS 4
 #define HY_MAX_ARGS (HY_MAX_INT_ARGS + HY_MAX_F64_ARGS)
+/* Size limit of a compilable function: liveness keeps a bit per (block, vreg)
+ * pair; beyond this the verifier refuses (split the function or interpret it). */
+#define HY_MAX_LIVENESS_BITS (1ull << 29)
 
 /* ---- types: _(ENUM, "text", bytes) ---- */
 #define HY_TYPES(_) \
@@ -435,6 +441,12 @@ struct hy_eval_stats {
 int hy_eval(const struct hy_func *fn, const struct hy_helpers *helpers, const uint64_t *args,
             uint64_t *result, const struct hy_eval_opts *opts, struct hy_eval_stats *stats,
             char *err, size_t cap);
+
+/* ---- constant blinding (ir_blind.c) ----
+ * A copy of fn in which every constant outside [-128, 127] (and every nonzero
+ * f64) is computed as (K^R) xor R with a fresh R, so attacker-chosen constants
+ * never appear as immediates in executable memory. NULL when out of memory. */
+struct hy_func *hy_blind_constants(const struct hy_func *fn, uint64_t seed, uint32_t *nblinded);
 
 /* ---- random valid-IR generator (ir_gen.c) ----
  * Produces terminating, definitely-assigned programs whose divisions are

@@ -187,9 +187,10 @@ struct parser {
     int failed;
     const struct hy_helpers *helpers;
     struct hy_func *fn;
-    /* labels */
+    /* labels, with an open-addressing hash of label index + 1 */
     struct { const char *s; uint32_t len; int defined; } *lab;
     uint32_t nlab;
+    uint32_t *lhash, lhcap;
     /* vreg bookkeeping */
     uint32_t *first_use_line, *first_use_col; /* per vreg, for "never typed" */
     uint32_t vcap;
@@ -434,14 +435,31 @@ static int parse_use(struct parser *p) {
     return (int)id;
 }
 
+static uint32_t label_hash(const char *s, uint32_t len) {
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* Index of label s, or -1. */
+static int64_t label_find(const struct parser *p, const char *s, uint32_t len) {
+    if (!p->lhcap) return -1;
+    for (uint32_t h = label_hash(s, len) & (p->lhcap - 1);; h = (h + 1) & (p->lhcap - 1)) {
+        uint32_t e = p->lhash[h];
+        if (!e) return -1;
+        if (p->lab[e - 1].len == len && !memcmp(p->lab[e - 1].s, s, len)) return e - 1;
+    }
+}
+
 static int parse_label_ref(struct parser *p, uint32_t *blk) {
     struct tok *t = next(p);
-    if (t->kind == TK_IDENT)
-        for (uint32_t i = 0; i < p->nlab; i++)
-            if (p->lab[i].len == t->len && !memcmp(p->lab[i].s, t->s, t->len)) {
-                *blk = i;
-                return 0;
-            }
+    if (t->kind == TK_IDENT) {
+        int64_t i = label_find(p, t->s, t->len);
+        if (i >= 0) {
+            *blk = (uint32_t)i;
+            return 0;
+        }
+    }
     char b[64];
     if (t->kind == TK_IDENT) perr(p, t->line, t->col, "unknown block label %s", tk_desc(t, b, sizeof b));
     else perr(p, t->line, t->col, "expected a block label, found %s", tk_desc(t, b, sizeof b));
@@ -834,11 +852,26 @@ static int collect_labels(struct parser *p) {
     for (size_t i = 0; i + 1 < p->nt; i++) {
         struct tok *t = &p->t[i];
         if (line_start && t->kind == TK_IDENT && is_punct(&p->t[i + 1], ':')) {
-            for (uint32_t k = 0; k < p->nlab; k++)
-                if (p->lab[k].len == t->len && !memcmp(p->lab[k].s, t->s, t->len)) {
-                    perr(p, t->line, t->col, "block label '%.*s' defined twice", (int)(t->len > 40 ? 40 : t->len), t->s);
+            if (label_find(p, t->s, t->len) >= 0) {
+                perr(p, t->line, t->col, "block label '%.*s' defined twice", (int)(t->len > 40 ? 40 : t->len), t->s);
+                return -1;
+            }
+            if ((size_t)p->nlab * 2 + 2 > p->lhcap) { /* grow and rehash */
+                uint32_t nc = p->lhcap ? p->lhcap * 2 : 64;
+                uint32_t *nh = calloc(nc, sizeof *nh);
+                if (!nh) {
+                    perr(p, t->line, t->col, "out of memory");
                     return -1;
                 }
+                for (uint32_t k = 0; k < p->nlab; k++) {
+                    uint32_t h = label_hash(p->lab[k].s, p->lab[k].len) & (nc - 1);
+                    while (nh[h]) h = (h + 1) & (nc - 1);
+                    nh[h] = k + 1;
+                }
+                free(p->lhash);
+                p->lhash = nh;
+                p->lhcap = nc;
+            }
             if ((p->nlab & (p->nlab - 1)) == 0) {
                 void *n = realloc(p->lab, (p->nlab ? p->nlab * 2 : 8) * sizeof *p->lab);
                 if (!n) {
@@ -850,6 +883,9 @@ static int collect_labels(struct parser *p) {
             p->lab[p->nlab].s = t->s;
             p->lab[p->nlab].len = t->len;
             p->lab[p->nlab].defined = 0;
+            uint32_t h = label_hash(t->s, t->len) & (p->lhcap - 1);
+            while (p->lhash[h]) h = (h + 1) & (p->lhcap - 1);
+            p->lhash[h] = p->nlab + 1;
             p->nlab++;
         }
         line_start = t->kind == TK_NL;
@@ -1007,6 +1043,7 @@ struct hy_func *hy_parse_func(const char *src, size_t len, const struct hy_helpe
         }
     free(p.t);
     free(p.lab);
+    free(p.lhash);
     free(p.first_use_line);
     free(p.first_use_col);
     return p.fn;
@@ -1015,6 +1052,7 @@ fail:
     hy_func_free(p.fn);
     free(p.t);
     free(p.lab);
+    free(p.lhash);
     free(p.first_use_line);
     free(p.first_use_col);
     return NULL;

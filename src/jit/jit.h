@@ -10,6 +10,9 @@
  * Errors: functions return NULL / nonzero and leave a message in the context
  * (hy_jit_error), sticky until the next failing call. A failure never leaves
  * executable memory behind; callers fall back to the interpreter.
+ *
+ * Threads: a context is used by one thread at a time (one per worker is
+ * cheap); several contexts may share one struct hy_codemem, which is locked.
  */
 #ifndef HY_JIT_JIT_H
 #define HY_JIT_JIT_H
@@ -26,13 +29,17 @@ struct hy_jit_config {
     const struct hy_backend *backend;  /* NULL = hy_backend_native() */
     const struct hy_helpers *helpers;  /* helper table calls index into */
     struct hy_codemem *cm;             /* NULL = the context creates (and owns) one */
-    struct hy_ra_opts ra;              /* fault injection: register limits, random RA */
+    int blind_constants;               /* 1: hy_blind_constants before compiling
+                                          (env HY_JIT_BLIND=1 turns it on too) */
+    struct hy_ra_opts ra;              /* fault injection: register limits, random RA;
+                                          env HY_RA_RANDOM=seed, HY_RA_GPRS=n,
+                                          HY_RA_FPRS=n fill fields left 0 */
 };
 
 /* Thread CPU time spent per phase, nanoseconds, and sizes (for throughput numbers). */
 struct hy_compile_stats {
     uint64_t ns_verify, ns_regalloc, ns_emit, ns_filter, ns_commit, ns_total;
-    uint32_t nins, nvregs, nspilled, nslots, emit_attempts;
+    uint32_t nins, nvregs, nspilled, nslots, emit_attempts, nblinded;
     size_t code_bytes;
 };
 

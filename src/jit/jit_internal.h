@@ -10,6 +10,8 @@ struct hy_jit {
     struct hy_codemem *cm;
     int own_cm;
     struct hy_ra_opts ra;
+    int blind;
+    uint64_t blind_state;             /* seeds per-constant masks */
     uint64_t *helper_addr;            /* registered call targets for the filter */
     uint32_t nhelpers;
     char err[320];

@@ -5,7 +5,10 @@
  * [first, last] of all positions where it is live. Positions: instruction k in
  * layout order (blocks in index order) has use position 2k and def position
  * 2k+1. A block's live-in extends the interval to the block's first use
- * position, its live-out to the block's last def position.
+ * position, its live-out to the block's last def position. Parameters live on
+ * entry start at -1 (they arrive in argument registers before block 0).
+ * Guard and CHK exits are edges leaving mid-block (a CHK's dst is assigned on
+ * its exit edge too).
  *
  * Each vreg gets one location for the whole function (a register or a spill
  * slot), so no moves are ever needed on CFG edges.

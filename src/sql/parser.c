@@ -252,7 +252,16 @@ static hy_ast_from *parse_from_item(hy_parser *p) {
     return left;
 }
 
+static hy_ast_select *parse_select_body(hy_parser *p);
+
 hy_ast_select *hy_p_select(hy_parser *p) {
+    if (!hy_p_enter(p)) return NULL;
+    hy_ast_select *s = parse_select_body(p);
+    hy_p_leave(p);
+    return s;
+}
+
+static hy_ast_select *parse_select_body(hy_parser *p) {
     hy_ast_select *s = hy_arena_alloc(p->a, sizeof *s);
     s->offset = hy_p_cur(p)->offset;
     if (!hy_p_expect_kw(p, HY_KW_SELECT)) return NULL;
@@ -361,7 +370,9 @@ hy_ast_select *hy_p_select(hy_parser *p) {
 static hy_ast_select *parse_query(hy_parser *p) {
     if (hy_p_is_op(p, 0, HY_OP_LPAREN)) {
         hy_p_advance(p);
+        if (!hy_p_enter(p)) return NULL;
         hy_ast_select *s = parse_query(p);
+        hy_p_leave(p);
         if (!s || !hy_p_expect_op(p, HY_OP_RPAREN)) return NULL;
         return s;
     }

@@ -30,14 +30,16 @@ static void list_push(hy_parser *p, ast_list *l, hy_ast *x) {
     l->v[l->n++] = x;
 }
 
-static bool enter(hy_parser *p) {
+bool hy_p_enter(hy_parser *p) {
     if (++p->depth > HY_SQL_MAX_DEPTH) {
         hy_p_error_at(p, hy_p_cur(p)->offset, "expression too deeply nested");
         return false;
     }
     return true;
 }
-static void leave(hy_parser *p) { p->depth--; }
+void hy_p_leave(hy_parser *p) { p->depth--; }
+#define enter hy_p_enter
+#define leave hy_p_leave
 
 hy_ast *hy_p_node(hy_parser *p, hy_ast_kind kind, uint32_t start, uint32_t end) {
     hy_ast *n = hy_arena_alloc(p->a, sizeof *n);

@@ -77,6 +77,11 @@ static inline uint32_t hy_p_prev_end(const hy_parser *p) {
     return t->offset + t->len;
 }
 
+/* Nesting guard for every recursive construct (expressions, subqueries, parentheses):
+ * false with "expression too deeply nested" past HY_SQL_MAX_DEPTH. */
+bool hy_p_enter(hy_parser *p);
+void hy_p_leave(hy_parser *p);
+
 /* ---- grammar entry points shared between the files ------------------------------------------ */
 hy_ast *hy_p_expr(hy_parser *p);
 bool hy_p_type(hy_parser *p, hy_ast_type *out);

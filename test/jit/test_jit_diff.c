@@ -71,6 +71,10 @@ int main(void) {
     struct hy_jit_config cfg2 = cfg;
     cfg2.cm = hy_jit_codemem(j);
     struct hy_jit *jf = hy_jit_new(&cfg2);
+    /* constant-blinding context */
+    struct hy_jit_config cfg3 = cfg2;
+    cfg3.blind_constants = 1;
+    struct hy_jit *jb = hy_jit_new(&cfg3);
     static uint8_t mem1[MEM], mem2[MEM];
     uint64_t nins = 0, ns_compile = 0, ns_total = 0, runs = 0, exits = 0, helper_calls = 0;
     int mismatches = 0;
@@ -89,6 +93,7 @@ int main(void) {
         CHECK(fn != NULL, "seed %llu: generator failed", (unsigned long long)seed);
         if (!fn) continue;
         struct hy_jit *use = j;
+        if (i % 8 == 5 && jb) use = jb;
         if (i % 4 == 3 && jf) {
             struct hy_ra_opts ro = {0};
             ro.limit_gpr = 1 + (uint32_t)(seed % 4);
@@ -145,7 +150,7 @@ int main(void) {
                 fprintf(stderr,
                         "MISMATCH seed %llu run %d (%s): native %#llx evaluator %#llx, memory %s, side %llx/%llx, "
                         "calls %llu/%llu\n",
-                        (unsigned long long)seed, r, use == j ? "default RA" : "fault-injected RA", (unsigned long long)nat,
+                        (unsigned long long)seed, r, use == j ? "default" : use == jb ? "blinded constants" : "fault-injected RA", (unsigned long long)nat,
                         (unsigned long long)ev, !o.mem_bytes || mem_same(mem1, mem2) ? "same" : "DIFFERS",
                         (unsigned long long)ns.side, (unsigned long long)t_state.side, (unsigned long long)ns.calls,
                         (unsigned long long)t_state.calls);
@@ -172,6 +177,7 @@ int main(void) {
                (double)nins * 1000.0 / (double)ns_compile, (double)nins * 1000.0 / (double)ns_total,
                (unsigned long long)nins);
     CHECK(helper_calls > 0 || count < 10, "no helper was ever called");
+    hy_jit_free(jb);
     hy_jit_free(jf);
     hy_jit_free(j);
     if (t_failures) {

@@ -309,6 +309,106 @@ static void test_patch_generated(int count) {
     CHECK(patched_runs > count / 4, "only %d programs had a patched guard", patched_runs);
 }
 
+/* Blinded constants never appear in the executable bytes, and the code
+ * still computes the same thing. */
+static int contains(const uint8_t *hay, size_t n, const void *needle, size_t k) {
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(hay + i, needle, k)) return 1;
+    return 0;
+}
+
+static void test_blinding(void) {
+    const char *src = "func @b(%0:i64) -> i64 {\nbb0:\n  %1:i64 = const 0x1234567890abcdef\n"
+                      "  %2:i32 = const 0x7eadbeef\n  %3:f64 = const 3.14159\n  %4:i64 = xor %0, %1\n"
+                      "  %5:i64 = sext %2\n  %6:i64 = add %4, %5\n  %7:i64 = fptosi %3\n  %8:i64 = add %6, %7\n"
+                      "  ret %8\n}\n";
+    struct hy_func *fn = parse(src);
+    if (!fn) return;
+    uint64_t k64 = 0x1234567890abcdefull, want = (5 ^ k64) + 0x7eadbeefull + 3;
+    uint32_t k32 = 0x7eadbeef;
+    double pi = 3.14159;
+    /* without blinding the 64-bit constant is an immediate (sanity check of the test) */
+    struct hy_jit_code *plain = hy_jit_compile(J, fn);
+    if (!strcmp(hy_jit_backend(J)->name, "x86-64")) /* movabs carries all 8 bytes; ARM64 splits into movz/movk */
+        CHECK(plain && contains(plain->entry, plain->size, &k64, 8), "unblinded code should hold the constant");
+    hy_jit_code_free(J, plain);
+    struct hy_jit_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.helpers = t_helpers();
+    cfg.cm = hy_jit_codemem(J);
+    cfg.blind_constants = 1;
+    struct hy_jit *jb = hy_jit_new(&cfg);
+    for (int rep = 0; jb && rep < 20; rep++) {
+        struct hy_jit_code *c = hy_jit_compile(jb, fn);
+        CHECK(c != NULL, "blinded compile: %s", hy_jit_error(jb));
+        if (!c) break;
+        CHECK(c->stats.nblinded == 3, "blinded %u constants, want 3", c->stats.nblinded);
+        CHECK(!contains(c->entry, c->size, &k64, 8) && !contains(c->entry, c->size, &k32, 4) &&
+                  !contains(c->entry, c->size, &pi, 8),
+              "a blinded constant appears in the code");
+        uint64_t a = 5;
+        CHECK(hy_jit_invoke(c, &a) == want, "blinded code computes %llx", (unsigned long long)hy_jit_invoke(c, &a));
+        hy_jit_code_free(jb, c);
+    }
+    hy_jit_free(jb);
+    hy_func_free(fn);
+}
+
+/* The driver's safety net: a backend that emits a forbidden instruction is
+ * stopped by the filter at commit (nothing becomes executable), and code
+ * memory failures come back as clean errors. */
+static int (*real_emit)(struct hy_lower *);
+static int evil_emit(struct hy_lower *lw) {
+    int rc = real_emit(lw);
+    static const uint8_t x86_syscall[] = {0x0f, 0x05}, a64_svc[] = {0x01, 0x00, 0x00, 0xd4};
+    int a64 = lw->tg == hy_backend_arm64()->target;
+    if (rc == HY_EMIT_OK && lw->size >= 4) memcpy(lw->buf, a64 ? a64_svc : x86_syscall, a64 ? 4 : 2);
+    return rc;
+}
+
+static void test_refusals(void) {
+    struct hy_func *fn = parse("func @r(%0:i64) -> i64 {\nbb0:\n  %1:i64 = add %0, %0\n  ret %1\n}\n");
+    if (!fn) return;
+    struct hy_backend evil = *hy_jit_backend(J);
+    real_emit = evil.emit_function;
+    evil.emit_function = evil_emit;
+    struct hy_jit_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.backend = &evil;
+    cfg.cm = hy_jit_codemem(J);
+    struct hy_jit *je = hy_jit_new(&cfg);
+    struct hy_codemem_stats before, after;
+    hy_codemem_stats(hy_jit_codemem(J), &before);
+    struct hy_jit_code *c = je ? hy_jit_compile(je, fn) : NULL;
+    hy_codemem_stats(hy_jit_codemem(J), &after);
+    CHECK(c == NULL, "code with a forbidden instruction was committed");
+    CHECK(je && strstr(hy_jit_error(je), "filter"), "refusal message: %s", je ? hy_jit_error(je) : "");
+    CHECK(after.live_blocks == before.live_blocks && after.verify_refusals == before.verify_refusals + 1,
+          "refused code left a live block (%zu -> %zu) or was not counted", before.live_blocks, after.live_blocks);
+    hy_jit_code_free(je, c);
+    hy_jit_free(je);
+    /* code memory that fails every reservation */
+    struct hy_codemem_config cc;
+    memset(&cc, 0, sizeof cc);
+    cc.trap = hy_jit_backend(J)->trap;
+    cc.trap_len = hy_jit_backend(J)->trap_len;
+    cc.fail_after = 1;
+    struct hy_codemem *cm = hy_codemem_new(&cc);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.cm = cm;
+    struct hy_jit *jf = cm ? hy_jit_new(&cfg) : NULL;
+    /* fail_after = 1: one reservation succeeds, every later one fails */
+    c = jf ? hy_jit_compile(jf, fn) : NULL;
+    CHECK(c != NULL, "first compile under fail_after=1: %s", jf ? hy_jit_error(jf) : "");
+    hy_jit_code_free(jf, c);
+    c = jf ? hy_jit_compile(jf, fn) : NULL;
+    CHECK(c == NULL && jf && strstr(hy_jit_error(jf), "code memory"), "injected failure: %s", jf ? hy_jit_error(jf) : "");
+    hy_jit_code_free(jf, c);
+    hy_jit_free(jf);
+    hy_codemem_free(cm);
+    hy_func_free(fn);
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "hir";
     struct hy_jit_config cfg;
@@ -320,6 +420,8 @@ int main(int argc, char **argv) {
     test_hir_files(dir);
     test_spill();
     test_patch_basic();
+    test_blinding();
+    test_refusals();
     test_patch_generated(t_env_soak() ? 5000 : 300);
     hy_jit_free(J);
     if (t_failures) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jit/ir.h"
+#include "arch/backend.h"
 #include "jit/regalloc.h"
 #include "test_util.h"
 
@@ -139,7 +140,7 @@ static struct hy_target big_target(void) {
 }
 
 static void test_generated(int count) {
-    struct hy_target tgs[2] = {small_target(), big_target()};
+    struct hy_target tgs[4] = {small_target(), big_target(), *hy_backend_x86_64()->target, *hy_backend_arm64()->target};
     uint64_t spilled = 0, allocated = 0;
     for (int i = 0; i < count; i++) {
         struct hy_gen_opts o = {0};
@@ -149,7 +150,7 @@ static void test_generated(int count) {
         o.helpers = t_helpers();
         struct hy_func *fn = hy_gen_func(&o);
         if (!fn) continue;
-        for (int t = 0; t < 2; t++)
+        for (int t = 0; t < 4; t++)
             for (int r = 0; r < 2; r++) {
                 struct hy_ra ra;
                 struct hy_ra_opts ro = {0};
@@ -165,7 +166,7 @@ static void test_generated(int count) {
         hy_func_free(fn);
         if (t_failures) break;
     }
-    printf("regalloc: %llu of %llu vregs spilled over %d programs x 4 configurations\n", (unsigned long long)spilled,
+    printf("regalloc: %llu of %llu vregs spilled over %d programs x 8 configurations\n", (unsigned long long)spilled,
            (unsigned long long)allocated, count);
     CHECK(spilled > 0, "small target never spilled");
 }

@@ -424,6 +424,15 @@ static void test_errors(void) {
         strcpy(chain, "SELECT 1");
         for (int i = 0; i < 5000; i++) strcat(chain, " + 1");
         CHECK(!prep(chain, &err) && strstr(err.msg, "expression too deeply nested"), "long chain: %s", err.msg);
+        /* nested subqueries and parenthesized queries are limited the same way */
+        chain[0] = 0;
+        for (int i = 0; i < 3000; i++) strcat(chain, "(");
+        strcat(chain, "SELECT 1");
+        for (int i = 0; i < 3000; i++) strcat(chain, ")");
+        CHECK(!prep(chain, &err) && strstr(err.msg, "expression too deeply nested"), "nested query parens: %s", err.msg);
+        strcpy(chain, "SELECT 1 FROM ");
+        for (int i = 0; i < 1500; i++) strcat(chain, "(SELECT * FROM ");
+        CHECK(!prep(chain, &err) && strstr(err.msg, "expression too deeply nested"), "nested FROM subqueries: %s", err.msg);
         /* ... but long AND/OR lists are flat */
         strcpy(chain, "SELECT a FROM t WHERE a = 1");
         for (int i = 0; i < 2000; i++) strcat(chain, " OR a = 1");
