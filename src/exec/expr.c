@@ -974,7 +974,35 @@ int hy_xselect(hy_xstate *s, const hy_batch *b, const uint16_t *sel, int n, uint
 
 /* ==== One-off constant evaluation ====================================================================== */
 
+/* Literals and casts of literals (most INSERT ... VALUES cells) without building states;
+ * hy_value_cast is the reference the vectorized casts follow. */
+static int const_fast(const hy_expr *e, hy_value *out, hy_strheap *heap, hy_error *err) {
+    if (e->kind == HY_EX_CONST) {
+        if (e->value.is_null || e->type.id == HY_TYPE_NULL || hy_lt_eq(e->value.type, e->type)) {
+            *out = e->value;
+            out->type = e->type;
+            out->is_null = e->value.is_null || e->type.id == HY_TYPE_NULL;
+            if (!out->is_null && e->type.id == HY_TYPE_VARCHAR)
+                out->v.s = hy_strheap_add(heap, out->v.s.ptr, out->v.s.len);
+            return 1;
+        }
+        return hy_value_cast(&e->value, e->type, out, heap, err) ? 1 : -1;
+    }
+    if (e->kind == HY_EX_CAST && e->nargs == 1) {
+        hy_value in;
+        int r = const_fast(e->args[0], &in, heap, err);
+        if (r <= 0) return r;
+        if (!hy_value_cast(&in, e->type, out, heap, err)) return -1;
+        if (!out->is_null && e->type.id == HY_TYPE_VARCHAR && in.type.id == HY_TYPE_VARCHAR)
+            out->v.s = hy_strheap_add(heap, out->v.s.ptr, out->v.s.len);
+        return 1;
+    }
+    return 0;
+}
+
 bool hy_xeval_const(const hy_expr *e, hy_value *out, hy_strheap *heap, hy_error *err) {
+    int fast = const_fast(e, out, heap, err);
+    if (fast != 0) return fast > 0;
     hy_xstate *s = hy_xstate_build(e, 0, NULL, err);
     if (!s) return false;
     hy_batch fb;

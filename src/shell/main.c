@@ -400,6 +400,7 @@ int main(int argc, char **argv) {
     sh.stderr_tty = isatty(STDERR_FILENO) != 0;
     sh.bar_last_pct = -1;
     bool mode_set = false;
+    int rc = 0;
     hy_options opts = {0};
     /* -c/-f in order: kind 'c' or 'f' */
     char *kinds = calloc((size_t)argc, 1);
@@ -421,28 +422,31 @@ int main(int argc, char **argv) {
             int64_t v;
             if (!parse_count(argv[i + 1], &v) || (a[2] == 't' && v > 1024)) {
                 fprintf(stderr, "Error: %s needs a positive number, got \"%s\"\n", a, argv[i + 1]);
-                return 2;
+                rc = 2;
+                goto done;
             }
             if (a[2] == 't') opts.threads = (int)v;
             else opts.morsel_rows = v;
             i++;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
-            return 0;
+            goto done;
         } else if (strcmp(a, "--version") == 0) {
             printf("hyperion %s\n", hy_version());
-            return 0;
+            goto done;
         } else {
             fprintf(stderr, "Error: unknown or incomplete option \"%s\"\n", a);
             usage(stderr);
-            return 2;
+            rc = 2;
+            goto done;
         }
     }
     bool stdin_tty = isatty(STDIN_FILENO) != 0;
     if (!mode_set) sh.mode = isatty(STDOUT_FILENO) ? MODE_BOX : MODE_TABLE;
     if (hy_open(&sh.db, &opts) != HY_OK) {
         fprintf(stderr, "Error: cannot open the database\n");
-        return 1;
+        rc = 1;
+        goto done;
     }
     if (sh.stderr_tty) hy_set_progress(sh.db, shell_progress, &sh);
 
@@ -467,8 +471,10 @@ int main(int argc, char **argv) {
     }
     fflush(stdout);
     hy_close(sh.db);
+    /* an interactive session's errors were shown as they happened: exit 0 like psql */
+    rc = sh.errors && !sh.interactive ? 1 : 0;
+done:
     free(kinds);
     free(vals);
-    /* an interactive session's errors were shown as they happened: exit 0 like psql */
-    return sh.errors && !sh.interactive ? 1 : 0;
+    return rc;
 }

@@ -32,6 +32,12 @@ static hy_result *ok_exec(hy_db *db, const char *sql) {
     return r;
 }
 
+/* Execute, expecting success, and free the result. */
+static void run_ok(hy_db *db, const char *sql) {
+    hy_result *r = ok_exec(db, sql);
+    if (r) hy_result_free(r);
+}
+
 static const char *fmt(const hy_result *r, int c, int64_t row) {
     static char buf[256];
     hy_result_format(r, c, row, buf, sizeof buf);
@@ -115,7 +121,7 @@ static void test_errors(void) {
     CHECK(strncmp(hy_errmsg(db), "line 2:8: ", 10) == 0, "message: %s", hy_errmsg(db));
     CHECK(r == NULL, "*out is NULL after a failure");
 
-    ok_exec(db, "CREATE TABLE t(a INTEGER, b VARCHAR)");
+    run_ok(db, "CREATE TABLE t(a INTEGER, b VARCHAR)");
     CHECK(hy_error_line(db) == 0, "success clears the position");
     const char *q = "SELECT a,\n       zz\nFROM t";
     CHECK(hy_exec(db, q, NULL) == HY_ERROR, "unknown column");
@@ -128,7 +134,7 @@ static void test_errors(void) {
           "msg: %s", hy_errmsg(db));
 
     /* a failing statement changes nothing */
-    ok_exec(db, "INSERT INTO t VALUES (2147483647, 'a'), (1, 'b')");
+    run_ok(db, "INSERT INTO t VALUES (2147483647, 'a'), (1, 'b')");
     CHECK(hy_exec(db, "INSERT INTO t SELECT a + 1, b FROM t", NULL) == HY_ERROR, "overflow expected");
     CHECK(strstr(hy_errmsg(db), "out of range") != NULL, "msg: %s", hy_errmsg(db));
     hy_result *c = ok_exec(db, "SELECT count(*) FROM t");
@@ -213,11 +219,11 @@ static void test_decimals(void) {
         hy_result_free(r);
     }
     /* 128-bit sums: 10240 rows of the largest DECIMAL(18,2) value, and negatives */
-    ok_exec(db, "CREATE TABLE d(x DECIMAL(18,2))");
-    ok_exec(db, "INSERT INTO d VALUES (9999999999999999.99), (9999999999999999.99), (9999999999999999.99),"
+    run_ok(db, "CREATE TABLE d(x DECIMAL(18,2))");
+    run_ok(db, "INSERT INTO d VALUES (9999999999999999.99), (9999999999999999.99), (9999999999999999.99),"
                 "(9999999999999999.99), (9999999999999999.99), (9999999999999999.99), (9999999999999999.99),"
                 "(9999999999999999.99), (9999999999999999.99), (9999999999999999.99)");
-    for (int i = 0; i < 10; i++) ok_exec(db, "INSERT INTO d SELECT x FROM d");
+    for (int i = 0; i < 10; i++) run_ok(db, "INSERT INTO d SELECT x FROM d");
     r = ok_exec(db, "SELECT sum(x) AS s, -sum(x) AS n, count(*) AS c FROM d");
     if (r) {
         __int128 unit = (__int128)999999999999999999LL;
@@ -300,7 +306,7 @@ static void test_dates(void) {
 static void test_varchar_nulls(void) {
     hy_db *db;
     hy_open(&db, NULL);
-    ok_exec(db, "CREATE TABLE v(i INTEGER, b BIGINT, f DOUBLE, s VARCHAR, d DATE, x DECIMAL(9,3), l BOOLEAN)");
+    run_ok(db, "CREATE TABLE v(i INTEGER, b BIGINT, f DOUBLE, s VARCHAR, d DATE, x DECIMAL(9,3), l BOOLEAN)");
     hy_result *ins = ok_exec(db, "INSERT INTO v VALUES (-2147483647, 9223372036854775807, 0.1, 'h\xc3\xa9llo',"
                                  " DATE '2001-02-03', -1.5, true),"
                                  "(NULL, NULL, NULL, NULL, NULL, NULL, NULL), (0, -9223372036854775807, -0.0,"
@@ -312,7 +318,7 @@ static void test_varchar_nulls(void) {
     }
     hy_result *r = ok_exec(db, "SELECT * FROM v");
     if (!r) { hy_close(db); return; }
-    ok_exec(db, "DROP TABLE v"); /* results outlive their table */
+    run_ok(db, "DROP TABLE v"); /* results outlive their table */
     CHECK(hy_result_row_count(r) == 3 && hy_result_column_count(r) == 7, "shape");
     static const hy_type types[] = {HY_TYPE_INTEGER, HY_TYPE_BIGINT, HY_TYPE_DOUBLE, HY_TYPE_VARCHAR,
                                     HY_TYPE_DATE, HY_TYPE_DECIMAL, HY_TYPE_BOOLEAN};
@@ -354,7 +360,7 @@ static void test_varchar_nulls(void) {
 static void test_text_results(void) {
     hy_db *db;
     hy_open(&db, NULL);
-    ok_exec(db, "CREATE TABLE e(a INTEGER); INSERT INTO e VALUES (1), (2)");
+    run_ok(db, "CREATE TABLE e(a INTEGER); INSERT INTO e VALUES (1), (2)");
     hy_result *r = ok_exec(db, "EXPLAIN SELECT a FROM e WHERE a > 1");
     if (r) {
         CHECK(hy_result_kind_of(r) == HY_RESULT_TEXT, "EXPLAIN is text");
@@ -383,7 +389,7 @@ static void test_progress(void) {
     hy_open(&db, NULL);
     int bad = 0;
     hy_set_progress(db, on_progress, &bad);
-    ok_exec(db, "CALL dbgen(sf => 0.01)");
+    run_ok(db, "CALL dbgen(sf => 0.01)");
     CHECK(bad == 0, "progress values within [0,1] with a label");
     hy_set_progress(db, NULL, NULL);
     hy_result *r = ok_exec(db, "SELECT count(*) FROM lineitem");
