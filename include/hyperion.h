@@ -17,7 +17,7 @@
  * Conventions
  * - Functions that can fail return an hy_status. On failure the database keeps a sticky,
  *   human-readable message, retrieved with hy_errmsg(), until the next call that succeeds
- *   or fails. SQL errors name the position as "line L, column C" (1-based) in that message
+ *   or fails. SQL errors name the position as "line L:C: " (1-based) at the start of that message
  *   and through hy_error_line()/hy_error_column().
  * - A failed statement changes nothing: a bad CSV row, an overflow or a division by zero in
  *   INSERT/COPY/CREATE TABLE AS leaves every table as it was.

@@ -163,8 +163,8 @@ static const char *HELP_TEXT =
     ".mode box|table|csv|json  output mode (box: Unicode table with types; table: plain ASCII;\n"
     "                       csv: RFC 4180 with header; json: one array of objects per result)\n"
     ".quit                  exit (also .exit)\n"
-    ".schema [TABLE]        show CREATE TABLE statements\n"
-    ".tables                list tables\n"
+    ".schema [TABLE]        show CREATE TABLE statements (needs a catalog API: not yet)\n"
+    ".tables                list tables (needs a catalog API: not yet)\n"
     ".timer on|off          print the run time of each statement\n"
     "SQL statements end with ';'. Errors are printed as \"Error: <message>\".\n";
 
@@ -191,10 +191,12 @@ static bool dot_error(shell *sh, const char *fmt, const char *arg) {
 }
 
 /*
- * .tables / .schema need the catalog. The public API has no way to list tables yet
- * (TODO(api): an additive `hy_status hy_tables(hy_db *, hy_result **)` returning
- * (name VARCHAR, sql VARCHAR) rows — proposed to the lead/E). Until then the shell asks the
- * engine through SQL; if the engine does not know the statement the error says so.
+ * .tables / .schema need the catalog, and the public API cannot list tables yet.
+ * TODO(api): proposed additive function for include/hyperion.h (owner E):
+ *     hy_status hy_tables(hy_db *db, hy_result **out);
+ * returning one row per table ordered by name, columns (name VARCHAR, sql VARCHAR) where sql
+ * is a CREATE TABLE statement that recreates the schema (with NOT NULL). With it, .tables
+ * prints the names and .schema [TABLE] the sql column. Until then both report an error.
  */
 static bool dot_catalog(shell *sh, bool schema, const char *table) {
     (void)schema;

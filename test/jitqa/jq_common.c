@@ -8,6 +8,8 @@ void jq_init(struct jq *q) {
     const char *s = getenv("HY_SOAK");
     q->soak = s && *s && strcmp(s, "0");
     q->last = getenv("JQ_LAST");
+    s = getenv("HY_EMULATED");
+    q->emulated = s && *s && strcmp(s, "0");
     setvbuf(stdout, NULL, _IOLBF, 0);
 }
 

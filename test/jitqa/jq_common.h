@@ -13,6 +13,7 @@
 struct jq {
     int failures;
     int soak;           /* HY_SOAK=1 */
+    int emulated;       /* HY_EMULATED=1 (under qemu): smaller default runs */
     const char *last;   /* env JQ_LAST: write every fuzz input there first */
 };
 

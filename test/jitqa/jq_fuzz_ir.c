@@ -474,7 +474,7 @@ static char *gen_guard_chain(uint32_t ng, size_t *len) {
 static void pathological(struct fz *z) {
     size_t n;
     char *t;
-    uint32_t big = z->q->soak ? 100000 : 20000;
+    uint32_t big = z->q->soak ? 100000 : z->q->emulated ? 5000 : 20000;
     t = gen_chain(big, &n);
     run_input(z, t, n, "chain", 1);
     free(t);
@@ -548,7 +548,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: jq_fuzz_ir HIRDIR [N]\n");
         return 2;
     }
-    long nmut = argc > 2 ? atol(argv[2]) : (q.soak ? 60000 : 1500);
+    long nmut = argc > 2 ? atol(argv[2]) : (q.soak ? 60000 : q.emulated ? 400 : 1500);
     struct fz z;
     memset(&z, 0, sizeof z);
     z.q = &q;
