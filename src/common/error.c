@@ -45,17 +45,28 @@ bool hy_error_at(hy_error *e, hy_errcode code, const char *text, size_t offset, 
     return false;
 }
 
-/* Offsets past the end of the text are clamped to the terminating NUL, so a position "at end
- * of input" is still reported on the last line. */
+/* Columns count characters (UTF-8 code points, as PostgreSQL does): a lead byte and the
+ * continuation bytes it announces are one character; any other byte (a stray continuation
+ * byte, an invalid lead byte) counts as one character of its own. Offsets past the end of
+ * the text are clamped to the terminating NUL, so a position "at end of input" is still
+ * reported on the last line. */
 void hy_text_position(const char *text, size_t offset, int *line, int *col) {
-    int l = 1;
-    size_t line_start = 0, i = 0;
-    for (; i < offset && text[i] != '\0'; i++) {
-        if (text[i] == '\n') {
+    int l = 1, c = 1;
+    size_t i = 0;
+    while (i < offset && text[i] != '\0') {
+        unsigned char b = (unsigned char)text[i];
+        if (b == '\n') {
             l++;
-            line_start = i + 1;
+            c = 1;
+            i++;
+            continue;
         }
+        size_t n = b >= 0xC0 && b < 0xE0 ? 2 : b >= 0xE0 && b < 0xF0 ? 3 : b >= 0xF0 && b < 0xF8 ? 4 : 1;
+        size_t k = 1;
+        while (k < n && i + k < offset && ((unsigned char)text[i + k] & 0xC0) == 0x80) k++;
+        i += k;
+        c++;
     }
     *line = l;
-    *col = (int)(i - line_start) + 1;
+    *col = c;
 }

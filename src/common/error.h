@@ -37,7 +37,8 @@ bool hy_error_set(hy_error *e, hy_errcode code, const char *fmt, ...)
 /* Same, with a source position computed from a byte offset into the statement text. */
 bool hy_error_at(hy_error *e, hy_errcode code, const char *text, size_t offset, const char *fmt,
                  ...) __attribute__((format(printf, 5, 6)));
-/* Byte offset -> 1-based line and column (columns count bytes). */
+/* Byte offset -> 1-based line and column. Columns count characters (UTF-8 code points,
+ * PostgreSQL semantics), not bytes; a byte that is not valid UTF-8 counts as one character. */
 void hy_text_position(const char *text, size_t offset, int *line, int *col);
 
 #endif

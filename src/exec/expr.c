@@ -59,6 +59,7 @@ void hy_xstate_free(hy_xstate *s) {
     free(s->cstr);
     hy_sbuf_free(&s->sb);
     hy_like_free(s->like);
+    free(s->inlist);
     free(s);
 }
 
@@ -237,6 +238,50 @@ static void coerce_all_cmp(hy_xstate *s, int from, int to) {
     for (int i = from + 1; i < to; i++) t = common_type(t, s->args[i]->type);
     for (int i = from; i < to; i++)
         if (!cmp_compatible(s->args[i]->type, t)) s->args[i] = coerce(s->args[i], t);
+}
+
+/* ==== IN lists of constants ========================================================================= */
+
+static int cmp_i32(const void *a, const void *b) { int32_t x = *(const int32_t *)a, y = *(const int32_t *)b; return (x > y) - (x < y); }
+static int cmp_i64(const void *a, const void *b) { int64_t x = *(const int64_t *)a, y = *(const int64_t *)b; return (x > y) - (x < y); }
+static int cmp_i128(const void *a, const void *b) { hy_i128 x = *(const hy_i128 *)a, y = *(const hy_i128 *)b; return (x > y) - (x < y); }
+static int cmp_f64(const void *a, const void *b) { return hy_f64_cmp(*(const double *)a, *(const double *)b); }
+static int cmp_str(const void *a, const void *b) { return hy_str_cmp(*(const hy_str *)a, *(const hy_str *)b); }
+
+static int (*in_cmp(hy_phys p))(const void *, const void *) {
+    switch (p) {
+    case HY_P_I32: return cmp_i32;
+    case HY_P_I64: return cmp_i64;
+    case HY_P_I128: return cmp_i128;
+    case HY_P_F64: return cmp_f64;
+    case HY_P_STR: return cmp_str;
+    default: return NULL;
+    }
+}
+
+#define IN_LIST_MIN 8
+
+/* x IN (c1, c2, ...) with many constants: a sorted array searched per row. Strings point
+ * into the constants' own storage (owned by the argument states). */
+static void build_inlist(hy_xstate *s) {
+    hy_phys p = hy_phys_of(s->args[0]->type);
+    if (s->nargs - 1 < IN_LIST_MIN || !in_cmp(p)) return;
+    for (int i = 1; i < s->nargs; i++)
+        if (s->args[i]->kind != HY_XS_CONST || !hy_lt_eq(s->args[i]->type, s->args[0]->type)) return;
+    size_t w = hy_xwidth(s->args[0]->type);
+    char *arr = xcalloc((size_t)s->nargs, w);
+    int n = 0;
+    for (int i = 1; i < s->nargs; i++) {
+        if (s->args[i]->cval.is_null) {
+            s->inlist_null = true;
+            continue;
+        }
+        memcpy(arr + (size_t)n * w, s->args[i]->buf, w); /* position 0 of the broadcast */
+        n++;
+    }
+    qsort(arr, (size_t)n, w, in_cmp(p));
+    s->inlist = arr;
+    s->ninlist = n;
 }
 
 /* ==== Building ===================================================================================== */
@@ -464,6 +509,7 @@ static hy_xstate *build(const hy_expr *e, int ncols, const hy_ltype *ct, hy_erro
         if (s->nargs < 2) break;
         coerce_all_cmp(s, 0, s->nargs);
         xs_scratch(s);
+        build_inlist(s);
         break;
     case HY_EX_LIKE:
         if (s->nargs != 2) break;
@@ -589,9 +635,47 @@ static bool eval_and_or(hy_xstate *s, const hy_batch *b, const uint16_t *sel, in
     return true;
 }
 
+#define IN_SEARCH(T, CMPF)                                                                   \
+    do {                                                                                     \
+        const T *xd_ = x->out.data, *L_ = s->inlist;                                         \
+        HY_LOOP(sel, n, {                                                                    \
+            bool hit_ = false;                                                               \
+            if (hy_valid_get(xv, i)) {                                                       \
+                int lo_ = 0, hi_ = s->ninlist;                                               \
+                while (lo_ < hi_) {                                                          \
+                    int mid_ = (lo_ + hi_) >> 1;                                             \
+                    int c_ = CMPF(xd_[i], L_[mid_]);                                         \
+                    if (c_ == 0) { hit_ = true; break; }                                     \
+                    if (c_ < 0) hi_ = mid_; else lo_ = mid_ + 1;                             \
+                }                                                                            \
+                hy_valid_set(v, i, hit_ || !s->inlist_null);                                 \
+            } else {                                                                         \
+                hy_valid_set(v, i, false);                                                   \
+            }                                                                                \
+            r[i] = (uint8_t)(hit_ ^ s->negate);                                              \
+        });                                                                                  \
+    } while (0)
+
+#define NUM3(a, b) (((a) > (b)) - ((a) < (b)))
+
 static bool eval_in(hy_xstate *s, const hy_batch *b, const uint16_t *sel, int n, hy_error *err) {
     hy_xstate *x = s->args[0];
     if (!hy_xeval(x, b, sel, n, err)) return false;
+    if (s->inlist) {
+        uint8_t *r = s->buf;
+        uint64_t *v = s->vbuf;
+        const uint64_t *xv = x->out.valid;
+        switch (hy_phys_of(x->type)) {
+        case HY_P_I32: IN_SEARCH(int32_t, NUM3); break;
+        case HY_P_I64: IN_SEARCH(int64_t, NUM3); break;
+        case HY_P_I128: IN_SEARCH(hy_i128, NUM3); break;
+        case HY_P_F64: IN_SEARCH(double, hy_f64_cmp); break;
+        default: IN_SEARCH(hy_str, hy_str_cmp); break;
+        }
+        s->out.data = s->buf;
+        s->out.valid = v;
+        return true;
+    }
     uint8_t *r = s->buf, *sawnull = s->flags;
     uint64_t *v = s->vbuf;
     uint16_t *act = s->sel1;

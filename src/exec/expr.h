@@ -57,6 +57,9 @@ struct hy_xstate {
     char *cstr;
     hy_like_pat *like;  /* LIKE with a constant pattern */
     bool nocheck;       /* DECIMAL FUNC: operand precisions prove the result fits its type */
+    void *inlist;       /* IN with many constants: sorted distinct non-NULL values */
+    int ninlist;
+    bool inlist_null;   /* the list contains NULL */
 };
 
 /* Build the state for e; types of COLUMN refs come from `coltypes` (the input schema).

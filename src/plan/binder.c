@@ -29,7 +29,7 @@ static hy_plan *scan_all(hy_binder *b, hy_table *t) {
 
 static hy_table *find_table(hy_binder *b, const char *name, uint32_t off) {
     hy_table *t = hy_catalog_find(b->cat, name);
-    if (!t) hy_bind_error(b, HY_E_BIND, off, "table \"%s\" does not exist", name);
+    if (!t) hy_bind_error(b, HY_E_BIND, off, "table \"%s\" does not exist", HY_ECHO(b, name));
     return t;
 }
 
@@ -58,7 +58,7 @@ static hy_plan *cast_outputs(hy_binder *b, hy_plan *child, const hy_ltype *types
 static bool check_table_absent(hy_binder *b, const hy_ast_stmt *st) {
     if (!st->if_not_exists && hy_catalog_find(b->cat, st->table))
         return hy_bind_error(b, HY_E_CONSTRAINT, st->table_offset, "table \"%s\" already exists",
-                             st->table);
+                             HY_ECHO(b, st->table));
     return true;
 }
 
@@ -74,7 +74,8 @@ static bool bind_create(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
         for (int j = 0; j < i; j++)
             if (strcasecmp(st->cols[j].name, c->name) == 0)
                 return hy_bind_error(b, HY_E_BIND, c->offset,
-                                     "column \"%s\" specified more than once", c->name);
+                                     "column \"%s\" specified more than once",
+                                     HY_ECHO(b, c->name));
         if (c->type.type.id == HY_TYPE_DECIMAL && c->type.type.prec > HY_DEC_MAX_STORED_PREC)
             return hy_bind_error(b, HY_E_TYPE, c->type.offset,
                                  "DECIMAL precision %d is not supported for table columns "
@@ -106,7 +107,8 @@ static bool bind_ctas(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
         for (int j = 0; j < i; j++)
             if (strcasecmp(p->names[j], p->names[i]) == 0)
                 return hy_bind_error(b, HY_E_BIND, st->select->offset,
-                                     "column \"%s\" specified more than once", p->names[i]);
+                                     "column \"%s\" specified more than once",
+                                     HY_ECHO(b, p->names[i]));
     }
     p = cast_outputs(b, p, types, p->names, st->select->offset);
     if (!p) return false;
@@ -138,11 +140,11 @@ static bool bind_insert(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
             if (col < 0)
                 return hy_bind_error(b, HY_E_BIND, st->insert_col_offsets[i],
                                      "column \"%s\" of table \"%s\" does not exist",
-                                     st->insert_cols[i], t->name);
+                                     HY_ECHO(b, st->insert_cols[i]), HY_ECHO(b, t->name));
             if (s->insert_columns[col] >= 0)
                 return hy_bind_error(b, HY_E_BIND, st->insert_col_offsets[i],
                                      "column \"%s\" specified more than once",
-                                     st->insert_cols[i]);
+                                     HY_ECHO(b, st->insert_cols[i]));
         }
         target[i] = col;
         s->insert_columns[col] = i;
@@ -152,7 +154,7 @@ static bool bind_insert(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
             return hy_bind_error(b, HY_E_CONSTRAINT, st->table_offset,
                                  "null value in column \"%s\" of table \"%s\" violates "
                                  "not-null constraint",
-                                 t->cols[j].name, t->name);
+                                 HY_ECHO(b, t->cols[j].name), HY_ECHO(b, t->name));
     hy_ltype *types = hy_arena_alloc(b->a, sizeof(hy_ltype) * (size_t)k);
     const char **names = hy_arena_alloc(b->a, sizeof(char *) * (size_t)k);
     for (int i = 0; i < k; i++) {
@@ -231,7 +233,7 @@ static bool bind_copy(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
 static bool bind_call(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
     if (strcasecmp(st->func, "dbgen") != 0)
         return hy_bind_error(b, HY_E_BIND, st->table_offset, "procedure \"%s\" does not exist",
-                             st->func);
+                             HY_ECHO(b, st->func));
     s->kind = HY_STMT_CALL_DBGEN;
     s->table_name = "lineitem";
     const hy_ast *sf = NULL;
@@ -239,7 +241,7 @@ static bool bind_call(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
         const hy_ast_call_arg *a = &st->call_args[i];
         if (a->name && strcasecmp(a->name, "sf") != 0)
             return hy_bind_error(b, HY_E_BIND, a->offset, "dbgen: unknown parameter \"%s\"",
-                                 a->name);
+                                 HY_ECHO(b, a->name));
         if (sf) return hy_bind_error(b, HY_E_BIND, a->offset, "dbgen: sf given more than once");
         sf = a->value;
     }
@@ -277,7 +279,7 @@ static bool bind_stmt(hy_binder *b, const hy_ast_stmt *st, hy_stmt *s) {
         s->if_exists = st->if_exists;
         if (!st->if_exists && !hy_catalog_find(b->cat, st->table))
             return hy_bind_error(b, HY_E_BIND, st->table_offset, "table \"%s\" does not exist",
-                                 st->table);
+                                 HY_ECHO(b, st->table));
         return true;
     case HY_AST_S_INSERT: return bind_insert(b, st, s);
     case HY_AST_S_COPY_FROM:

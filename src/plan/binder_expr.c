@@ -166,17 +166,20 @@ static hy_expr *bind_number(hy_binder *b, const hy_ast *ast) {
     memset(&v, 0, sizeof v);
     bool neg = s[0] == '-';
     if (ast->lit == HY_LIT_INT) {
+        /* DuckDB types an integer literal by its digits, the sign folded in afterwards:
+         * INTEGER when |x| <= 2147483647 (so -2147483648 is a BIGINT), else BIGINT, else
+         * HUGEINT, which is DECIMAL(38,0) here (DuckDB's decimal view of HUGEINT) */
         int64_t x;
         if (hy_parse_i64(s, len, &x)) {
-            v.type = hy_lt(x >= INT32_MIN && x <= INT32_MAX ? HY_TYPE_INTEGER : HY_TYPE_BIGINT);
+            v.type = hy_lt(x >= -INT32_MAX && x <= INT32_MAX ? HY_TYPE_INTEGER : HY_TYPE_BIGINT);
             v.v.i = x;
             return hy_mk_const(b, v, ast->start);
         }
         size_t digits = len - (neg ? 1 : 0);
         if (digits <= HY_DEC_MAX_PREC) {
             hy_i128 d;
-            if (hy_dec_parse(s, len, (int)digits, 0, &d)) {
-                v.type = hy_lt_dec((int)digits, 0);
+            if (hy_dec_parse(s, len, HY_DEC_MAX_PREC, 0, &d)) {
+                v.type = hy_lt_dec(HY_DEC_MAX_PREC, 0);
                 v.v.d = d;
                 return hy_mk_const(b, v, ast->start);
             }
@@ -200,8 +203,15 @@ static hy_expr *bind_number(hy_binder *b, const hy_ast *ast) {
         }
     }
     double f;
-    if (!hy_parse_double(s, len, &f)) {
-        hy_bind_error(b, HY_E_SYNTAX, ast->start, "invalid number \"%.*s\"", (int)len, s);
+    hy_parse_status st = hy_parse_double_st(s, len, &f);
+    if (st != HY_PARSE_OK) {
+        int n = hy_sql_echo_len(s, len);
+        if (st == HY_PARSE_RANGE)
+            hy_bind_error(b, HY_E_RANGE, ast->start, "number \"%.*s%s\" is out of range", n, s,
+                          hy_sql_echo_more(len, n));
+        else
+            hy_bind_error(b, HY_E_SYNTAX, ast->start, "invalid number \"%.*s%s\"", n, s,
+                          hy_sql_echo_more(len, n));
         return NULL;
     }
     v.type = hy_lt(HY_TYPE_DOUBLE);
@@ -276,7 +286,7 @@ static int alias_lookup(hy_bctx *c, const hy_ast *ast) {
 static hy_expr *bind_alias(hy_bctx *c, const hy_ast *ast, int idx) {
     if (idx == -2) {
         hy_bind_error(c->b, HY_E_BIND, ast->start, "column reference \"%s\" is ambiguous",
-                      ast->name);
+                      HY_ECHO(c->b, ast->name));
         return NULL;
     }
     c->alias_fallback = false;
@@ -288,21 +298,22 @@ static hy_expr *bind_alias(hy_bctx *c, const hy_ast *ast, int idx) {
 static hy_expr *bind_colref(hy_bctx *c, const hy_ast *ast) {
     if (ast->qualifier && !qualifier_known(c, ast->qualifier)) {
         hy_bind_error(c->b, HY_E_BIND, ast->start, "missing FROM-clause entry for table \"%s\"",
-                      ast->qualifier);
+                      HY_ECHO(c->b, ast->qualifier));
         return NULL;
     }
     int idx = resolve_column(c, ast->qualifier, ast->name);
     if (idx == -2) {
         hy_bind_error(c->b, HY_E_BIND, ast->start, "column reference \"%s\" is ambiguous",
-                      ast->name);
+                      HY_ECHO(c->b, ast->name));
         return NULL;
     }
     if (idx < 0) {
         if (ast->qualifier)
             hy_bind_error(c->b, HY_E_BIND, ast->start, "column \"%s.%s\" does not exist",
-                          ast->qualifier, ast->name);
+                          HY_ECHO(c->b, ast->qualifier), HY_ECHO(c->b, ast->name));
         else
-            hy_bind_error(c->b, HY_E_BIND, ast->start, "column \"%s\" does not exist", ast->name);
+            hy_bind_error(c->b, HY_E_BIND, ast->start, "column \"%s\" does not exist",
+                          HY_ECHO(c->b, ast->name));
         return NULL;
     }
     hy_expr *e = hy_mk_column(c->b, idx, c->base_types[idx], c->base_names[idx]);
@@ -435,34 +446,59 @@ static hy_expr *bind_arith(hy_binder *b, hy_ast_op op, uint32_t off, hy_expr *x,
     hy_func f = arith_func(op);
     hy_type tx = x->type.id, ty = y->type.id;
     hy_ltype dbl = hy_lt(HY_TYPE_DOUBLE);
+    bool dec = tx == HY_TYPE_DECIMAL || ty == HY_TYPE_DECIMAL;
+    int px = 0, sx = 0, py = 0, sy = 0;
+    if (dec) {
+        hy_decimal_props(x, false, &px, &sx);
+        hy_decimal_props(y, false, &py, &sy);
+    }
     bool to_double = tx == HY_TYPE_DOUBLE || ty == HY_TYPE_DOUBLE || op == HY_AOP_DIV ||
-                     ((tx == HY_TYPE_DECIMAL || ty == HY_TYPE_DECIMAL) &&
-                      (op == HY_AOP_IDIV || op == HY_AOP_MOD));
+                     (dec && op == HY_AOP_IDIV);
+    int maxw = px > py ? px : py;
+    if (!to_double && dec && op == HY_AOP_MOD) {
+        /* DuckDB: the common DECIMAL of both sides, or DOUBLE when that needs > 38 digits */
+        int intd = px - sx > py - sy ? px - sx : py - sy, scale = sx > sy ? sx : sy;
+        if (intd + scale > HY_DEC_MAX_PREC) {
+            to_double = true;
+        } else {
+            hy_ltype t = hy_lt_dec(intd + scale, scale);
+            x = hy_cast_to(b, x, t, off);
+            y = hy_cast_to(b, y, t, off);
+            return hy_mk_func2(b, f, t, x, y, off);
+        }
+    }
     if (to_double) {
         x = hy_cast_to(b, x, dbl, off);
         y = hy_cast_to(b, y, dbl, off);
         return hy_mk_func2(b, f, dbl, x, y, off);
     }
-    if (tx == HY_TYPE_DECIMAL || ty == HY_TYPE_DECIMAL) {
-        int px, sx, py, sy;
-        hy_decimal_props(x, &px, &sx);
-        hy_decimal_props(y, &py, &sy);
-        if (op == HY_AOP_MUL) {
-            int scale = sx + sy;
-            if (scale > HY_DEC_MAX_PREC) {
-                hy_bind_error(b, HY_E_TYPE, off,
-                              "DECIMAL multiplication needs scale %d, more than the maximum %d",
-                              scale, HY_DEC_MAX_PREC);
-                return NULL;
-            }
-            int prec = px + py > HY_DEC_MAX_PREC ? HY_DEC_MAX_PREC : px + py;
-            x = hy_cast_to(b, x, hy_lt_dec(px, sx), off);
-            y = hy_cast_to(b, y, hy_lt_dec(py, sy), off);
-            return hy_mk_func2(b, f, hy_lt_dec(prec, scale), x, y, off);
+    if (dec && op == HY_AOP_MUL) {
+        int scale = sx + sy;
+        if (scale > HY_DEC_MAX_PREC) {
+            hy_bind_error(b, HY_E_TYPE, off,
+                          "DECIMAL multiplication needs scale %d, more than the maximum %d",
+                          scale, HY_DEC_MAX_PREC);
+            return NULL;
         }
+        /* DuckDB: p1+p2 digits, but operands of <= 18 digits keep a 64-bit result of 18
+         * digits (checked for overflow at run time) unless the scale alone needs 18 */
+        int prec = px + py;
+        if (prec > HY_DEC_MAX_STORED_PREC && maxw <= HY_DEC_MAX_STORED_PREC &&
+            scale < HY_DEC_MAX_STORED_PREC)
+            prec = HY_DEC_MAX_STORED_PREC;
+        if (prec > HY_DEC_MAX_PREC) prec = HY_DEC_MAX_PREC;
+        x = hy_cast_to(b, x, hy_lt_dec(px, sx), off);
+        y = hy_cast_to(b, y, hy_lt_dec(py, sy), off);
+        return hy_mk_func2(b, f, hy_lt_dec(prec, scale), x, y, off);
+    }
+    if (dec) {
+        /* ADD/SUB (DuckDB): max integer digits + max scale + 1 carry digit, capped at 18 when
+         * both operands have <= 18 digits (overflow checked at run time), and at 38 */
         int scale = sx > sy ? sx : sy;
         int intd = px - sx > py - sy ? px - sx : py - sy;
         int prec = intd + scale + 1;
+        if (prec > HY_DEC_MAX_STORED_PREC && maxw <= HY_DEC_MAX_STORED_PREC)
+            prec = HY_DEC_MAX_STORED_PREC;
         if (prec > HY_DEC_MAX_PREC) prec = HY_DEC_MAX_PREC;
         hy_ltype t = hy_lt_dec(prec, scale);
         x = hy_cast_to(b, x, t, off);
@@ -725,7 +761,8 @@ static hy_expr *bind_extract(hy_bctx *c, const hy_ast *ast) {
     else if (strcmp(ast->name, "day") == 0) f = HY_FN_DAY;
     else {
         hy_bind_error(c->b, HY_E_BIND, ast->name_offset,
-                      "EXTRACT field \"%s\" is not supported (only YEAR, MONTH, DAY)", ast->name);
+                      "EXTRACT field \"%s\" is not supported (only YEAR, MONTH, DAY)",
+                      HY_ECHO(c->b, ast->name));
         return NULL;
     }
     hy_expr *x = hy_bind_expr(c, ast->args[0]);
@@ -825,7 +862,7 @@ hy_expr *hy_bind_expr(hy_bctx *c, const hy_ast *ast) {
                 hy_bind_error(c->b, HY_E_BIND, ast->start,
                               "column \"%s%s%s\" must appear in the GROUP BY clause or be used "
                               "in an aggregate function",
-                              q ? q : "", q ? "." : "", ast->name);
+                              q ? HY_ECHO(c->b, q) : "", q ? "." : "", HY_ECHO(c->b, ast->name));
             }
             if (!e && !hy_failed(c->b->err)) e = bind_node(c, ast);
         }

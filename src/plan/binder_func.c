@@ -19,13 +19,13 @@ static bool is_str_const(const hy_expr *e) {
 
 static bool is_int(hy_ltype t) { return t.id == HY_TYPE_INTEGER || t.id == HY_TYPE_BIGINT; }
 
-void hy_decimal_props(const hy_expr *e, int *prec, int *scale) {
+void hy_decimal_props(const hy_expr *e, bool narrow_const, int *prec, int *scale) {
     hy_ltype t = e->type;
     *scale = 0;
     if (t.id == HY_TYPE_DECIMAL) {
         *prec = t.prec;
         *scale = t.scale;
-    } else if (is_int(t) && hy_is_const(e) && !e->value.is_null) {
+    } else if (narrow_const && is_int(t) && hy_is_const(e) && !e->value.is_null) {
         *prec = hy_i128_digits((hy_i128)e->value.v.i);
     } else if (t.id == HY_TYPE_INTEGER) {
         *prec = 10;
@@ -34,6 +34,14 @@ void hy_decimal_props(const hy_expr *e, int *prec, int *scale) {
     } else {
         *prec = HY_DEC_MAX_PREC;
     }
+}
+
+void hy_decimal_max(int p1, int s1, int p2, int s2, int *prec, int *scale) {
+    int sc = s1 > s2 ? s1 : s2;
+    int intd = p1 - s1 > p2 - s2 ? p1 - s1 : p2 - s2;
+    if (intd + sc > HY_DEC_MAX_PREC) sc = HY_DEC_MAX_PREC - intd; /* keep the integer digits */
+    *prec = intd + sc;
+    *scale = sc;
 }
 
 /* ---- casts --------------------------------------------------------------------------------- */
@@ -59,9 +67,9 @@ hy_expr *hy_cast_to(hy_binder *b, hy_expr *e, hy_ltype to, uint32_t off) {
             /* literal text as a DATE: our own message, positioned at the literal */
             int32_t d;
             if (!hy_date_parse(e->value.v.s.ptr, e->value.v.s.len, &d)) {
-                uint32_t n = e->value.v.s.len > 60 ? 60 : e->value.v.s.len;
-                hy_bind_error(b, HY_E_DATA, e->src_offset, "invalid DATE '%.*s'", (int)n,
-                              e->value.v.s.ptr);
+                int n = hy_sql_echo_len(e->value.v.s.ptr, e->value.v.s.len);
+                hy_bind_error(b, HY_E_DATA, e->src_offset, "invalid DATE '%.*s%s'", n,
+                              e->value.v.s.ptr, hy_sql_echo_more(e->value.v.s.len, n));
                 return NULL;
             }
             memset(&out, 0, sizeof out);
@@ -114,10 +122,10 @@ typedef struct type_acc {
     const hy_expr *rep; /* an expression of the accumulated type, for messages */
 } type_acc;
 
-static bool acc_add(type_acc *a, const hy_expr *e) {
+static bool acc_add(type_acc *a, const hy_expr *e, bool cmp) {
     hy_ltype t = e->type;
     int p, s;
-    hy_decimal_props(e, &p, &s);
+    hy_decimal_props(e, cmp, &p, &s);
     if (!a->have) {
         a->have = true;
         a->id = t.id;
@@ -131,11 +139,8 @@ static bool acc_add(type_acc *a, const hy_expr *e) {
         if (a->id == HY_TYPE_DOUBLE || t.id == HY_TYPE_DOUBLE) {
             a->id = HY_TYPE_DOUBLE;
         } else if (a->id == HY_TYPE_DECIMAL || t.id == HY_TYPE_DECIMAL) {
-            int scale = a->s > s ? a->s : s;
-            int intd = a->p - a->s > p - s ? a->p - a->s : p - s;
             a->id = HY_TYPE_DECIMAL;
-            a->s = scale;
-            a->p = intd + scale > HY_DEC_MAX_PREC ? HY_DEC_MAX_PREC : intd + scale;
+            hy_decimal_max(a->p, a->s, p, s, &a->p, &a->s);
         } else {
             if (t.id == HY_TYPE_BIGINT) a->id = HY_TYPE_BIGINT;
             if (p > a->p) a->p = p;
@@ -151,7 +156,8 @@ static hy_ltype acc_type(const type_acc *a) {
 }
 
 /* Type of the list, or false with *bad (the element that did not fit) set. */
-static bool unify_type(hy_expr *const *v, int n, hy_ltype *out, int *bad, const hy_expr **rep) {
+static bool unify_type(hy_expr *const *v, int n, bool cmp, hy_ltype *out, int *bad,
+                       const hy_expr **rep) {
     type_acc a = {0};
     bool any_str = false;
     for (int i = 0; i < n; i++) {
@@ -161,7 +167,7 @@ static bool unify_type(hy_expr *const *v, int n, hy_ltype *out, int *bad, const 
             any_str = true;
             continue;
         }
-        if (!acc_add(&a, e)) {
+        if (!acc_add(&a, e, cmp)) {
             *bad = i;
             *rep = a.rep;
             return false;
@@ -176,14 +182,14 @@ bool hy_common_type(const hy_expr *x, const hy_expr *y, hy_ltype *out) {
     hy_expr *v[2] = {(hy_expr *)x, (hy_expr *)y};
     int bad;
     const hy_expr *rep;
-    return unify_type(v, 2, out, &bad, &rep);
+    return unify_type(v, 2, false, out, &bad, &rep);
 }
 
 bool hy_unify(hy_binder *b, hy_expr **v, int n, uint32_t off, const char *what, bool cmp) {
     hy_ltype t;
     int bad = 0;
     const hy_expr *rep = NULL;
-    if (!unify_type(v, n, &t, &bad, &rep)) {
+    if (!unify_type(v, n, cmp, &t, &bad, &rep)) {
         char t1[HY_TNAME_CAP], t2[HY_TNAME_CAP];
         if (cmp)
             hy_bind_error(b, HY_E_TYPE, off, "cannot compare %s and %s", hy_tname(rep->type, t1),
@@ -204,7 +210,7 @@ bool hy_unify(hy_binder *b, hy_expr **v, int n, uint32_t off, const char *what, 
 
 static hy_expr *no_match(hy_binder *b, const hy_ast *ast, hy_expr **args, int n) {
     char buf[400];
-    size_t o = (size_t)snprintf(buf, sizeof buf, "%s(", ast->name);
+    size_t o = (size_t)snprintf(buf, sizeof buf, "%s(", HY_ECHO(b, ast->name));
     for (int i = 0; i < n && o < sizeof buf; i++) {
         char tn[HY_TNAME_CAP];
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "",
@@ -270,11 +276,13 @@ hy_expr *hy_bind_func(hy_bctx *c, const hy_ast *ast) {
     const char *name = ast->name;
     if (ast->distinct) {
         hy_bind_error(b, HY_E_BIND, ast->start,
-                      "DISTINCT specified, but %s is not an aggregate function", name);
+                      "DISTINCT specified, but %s is not an aggregate function",
+                      HY_ECHO(b, name));
         return NULL;
     }
     if (ast->star) {
-        hy_bind_error(b, HY_E_BIND, ast->start, "%s(*) is not an aggregate function", name);
+        hy_bind_error(b, HY_E_BIND, ast->start, "%s(*) is not an aggregate function",
+                      HY_ECHO(b, name));
         return NULL;
     }
     int n = ast->nargs;
@@ -289,6 +297,18 @@ hy_expr *hy_bind_func(hy_bctx *c, const hy_ast *ast) {
         hy_expr *e = hy_mk_expr(b, HY_EX_COALESCE, args[0]->type, n, ast->start);
         for (int i = 0; i < n; i++) e->args[i] = args[i];
         return e;
+    }
+    if (name_is(name, "typeof")) {
+        /* DuckDB's typeof: the argument's type name, known at bind time (never evaluated) */
+        if (n != 1) return no_match(b, ast, args, n);
+        char tn[HY_TNAME_CAP];
+        const char *s = args[0]->type.id == HY_TYPE_NULL ? "\"NULL\"" : hy_tname(args[0]->type, tn);
+        hy_value v;
+        memset(&v, 0, sizeof v);
+        v.type = vc;
+        v.v.s.ptr = hy_arena_strdup(b->a, s);
+        v.v.s.len = (uint32_t)strlen(s);
+        return hy_mk_const(b, v, ast->start);
     }
     if (name_is(name, "abs")) {
         if (n != 1) return no_match(b, ast, args, n);
@@ -337,7 +357,8 @@ hy_expr *hy_bind_func(hy_bctx *c, const hy_ast *ast) {
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "",
                               hy_tname(args[i]->type, tn));
     }
-    hy_bind_error(b, HY_E_BIND, ast->start, "function %s(%s) does not exist", name, buf);
+    hy_bind_error(b, HY_E_BIND, ast->start, "function %s(%s) does not exist", HY_ECHO(b, name),
+                  buf);
     return NULL;
 }
 
@@ -351,7 +372,7 @@ hy_expr *hy_bind_aggregate(hy_bctx *c, const hy_ast *ast) {
     ag.distinct = ast->distinct;
     if (ast->star) {
         if (!name_is(name, "count")) {
-            hy_bind_error(b, HY_E_BIND, ast->start, "%s(*) is not supported", name);
+            hy_bind_error(b, HY_E_BIND, ast->start, "%s(*) is not supported", HY_ECHO(b, name));
             return NULL;
         }
         ag.func = HY_AGG_COUNT_STAR;
@@ -360,7 +381,7 @@ hy_expr *hy_bind_aggregate(hy_bctx *c, const hy_ast *ast) {
         if (ast->nargs != 1) {
             hy_bind_error(b, HY_E_BIND, ast->start,
                           "No function matches the given name and argument types '%s' with %d "
-                          "arguments", name, ast->nargs);
+                          "arguments", HY_ECHO(b, name), ast->nargs);
             return NULL;
         }
         hy_bind_mode saved_mode = c->mode;

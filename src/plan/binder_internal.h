@@ -21,6 +21,7 @@
 
 #include "plan/plan.h"
 #include "sql/ast.h"
+#include "sql/lexer.h"
 
 typedef struct hy_binder {
     const char *text;
@@ -65,6 +66,8 @@ typedef struct hy_bctx {
 /* ---- errors -------------------------------------------------------------------------------- */
 bool hy_bind_error(hy_binder *b, hy_errcode code, uint32_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A name quoted in a message: shortened to HY_SQL_ECHO_MAX bytes + "..." when longer. */
+#define HY_ECHO(b, s) hy_sql_echo((b)->a, (s))
 /* Type name into a static-size buffer owned by the caller. */
 const char *hy_tname(hy_ltype t, char *buf);
 #define HY_TNAME_CAP 32
@@ -110,15 +113,21 @@ hy_expr *hy_cast_to(hy_binder *b, hy_expr *e, hy_ltype to, uint32_t off);
 bool hy_cast_allowed(hy_ltype from, hy_ltype to);
 /* Assignment cast for INSERT/CTAS targets (PostgreSQL assignment rules). */
 hy_expr *hy_cast_assign(hy_binder *b, hy_expr *e, hy_ltype to, const char *colname, uint32_t off);
-/* Common type of two expressions for comparison / CASE / IN / COALESCE; false if none. */
+/* Common type of two expressions as a CASE / COALESCE result; false if none. */
 bool hy_common_type(const hy_expr *x, const hy_expr *y, hy_ltype *out);
 /* Unify a list (casts every element); `what` e.g. "CASE" for "CASE types X and Y cannot be
- * matched"; `cmp` selects the "cannot compare X and Y" wording. */
+ * matched"; `cmp` selects the "cannot compare X and Y" wording and, since the unified type of
+ * a comparison / IN / BETWEEN is never visible, lets integer constants count with their own
+ * digits (DECIMAL(18,10) = 5 compares as DECIMAL(18,10), not DECIMAL(20,10)). */
 bool hy_unify(hy_binder *b, hy_expr **v, int n, uint32_t off, const char *what, bool cmp);
 bool hy_is_numeric(hy_ltype t);
-/* Decimal precision/scale an operand contributes (integers: 10/19 digits, constants: their
- * own digit count). */
-void hy_decimal_props(const hy_expr *e, int *prec, int *scale);
+/* Decimal precision/scale an operand contributes (DuckDB: INTEGER 10 digits, BIGINT 19, even
+ * for literals and constants; with narrow_const an integer constant counts with its own digit
+ * count, which only invisible comparison types may use). */
+void hy_decimal_props(const hy_expr *e, bool narrow_const, int *prec, int *scale);
+/* DuckDB's common DECIMAL of (p1,s1) and (p2,s2): max integer digits + max scale; past 38
+ * digits the scale shrinks so the integer digits still fit. */
+void hy_decimal_max(int p1, int s1, int p2, int s2, int *prec, int *scale);
 
 /* ---- folding (fold.c) ---------------------------------------------------------------------- */
 /* Fold a node whose arguments are already folded; returns the node itself when it cannot (or

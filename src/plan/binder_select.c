@@ -95,7 +95,8 @@ static bool bind_from(hy_bctx *c, const hy_ast_select *s) {
     if (f->kind == HY_FROM_SUBQUERY)
         return hy_bind_error(b, HY_E_BIND, f->offset, "subqueries in FROM are not supported yet");
     hy_table *t = hy_catalog_find(b->cat, f->table);
-    if (!t) return hy_bind_error(b, HY_E_BIND, f->offset, "table \"%s\" does not exist", f->table);
+    if (!t) return hy_bind_error(b, HY_E_BIND, f->offset, "table \"%s\" does not exist",
+                                   HY_ECHO(b, f->table));
     c->nitems = 1;
     c->items = hy_arena_alloc(b->a, sizeof(hy_scope_item));
     c->items[0].table = t;
@@ -178,7 +179,7 @@ static bool expand_star(hy_bctx *c, const hy_ast *star, out_list *outs) {
                     return hy_bind_error(b, HY_E_BIND, star->start,
                                          "column \"%s\" must appear in the GROUP BY clause or be "
                                          "used in an aggregate function",
-                                         c->base_names[base]);
+                                         HY_ECHO(b, c->base_names[base]));
                 e = g;
             }
             out_push(b, outs, e, c->base_names[base]);
@@ -186,7 +187,8 @@ static bool expand_star(hy_bctx *c, const hy_ast *star, out_list *outs) {
     }
     if (!any)
         return hy_bind_error(b, HY_E_BIND, star->start,
-                             "missing FROM-clause entry for table \"%s\"", star->qualifier);
+                             "missing FROM-clause entry for table \"%s\"",
+                             HY_ECHO(b, star->qualifier));
     return true;
 }
 
@@ -285,7 +287,7 @@ hy_plan *hy_bind_select(hy_binder *b, const hy_ast_select *s) {
                 if (strcasecmp(outs.names[j], o->expr->name) != 0) continue;
                 if (col >= 0 && !hy_expr_equal(outs.exprs[col], outs.exprs[j])) {
                     hy_bind_error(b, HY_E_BIND, o->expr->start, "ORDER BY \"%s\" is ambiguous",
-                                  o->expr->name);
+                                  HY_ECHO(b, o->expr->name));
                     return NULL;
                 }
                 if (col < 0) col = j;

@@ -92,6 +92,10 @@ static bool fold_arith(hy_func f, const hy_value *x, const hy_value *y, hy_ltype
         case HY_FN_MUL:
             if (__builtin_mul_overflow(a, c, &r)) return false;
             break;
+        case HY_FN_MOD: /* both operands are already at the result's scale */
+            if (c == 0) return false;
+            r = a % c;
+            break;
         default: return false;
         }
         return dec_put(out, rt, r);

@@ -17,13 +17,28 @@
  * - Arithmetic on INTEGER/BIGINT: both sides cast to the wider; overflow is an error.
  *   `/` on integers yields DOUBLE (DuckDB); `//` is integer division; `%` integer modulo.
  *   Division or modulo by zero is an error ("division by zero") for every type.
- * - DECIMAL (DuckDB rules): ADD/SUB: scale = max(s1,s2), prec = max(p1-s1,p2-s2)+scale+1
- *   (<= 38), the binder casts both arguments to DECIMAL(prec, scale) first. MUL: scale =
- *   s1+s2, prec = p1+p2 (<= 38), arguments keep their own types (exec multiplies raw values).
- *   DECIMAL `/` DECIMAL yields DOUBLE. INTEGER mixed with DECIMAL casts the integer to
- *   DECIMAL(10,0) (BIGINT: DECIMAL(19,0)); integer literals cast to the smallest
- *   DECIMAL(digits,0) that holds them. DECIMAL with DOUBLE: both to DOUBLE. A result that does
- *   not fit its precision is an overflow error.
+ * - Literals (DuckDB): an integer literal is typed by its digits with the sign folded in:
+ *   INTEGER when |v| <= 2147483647 (so -2147483648 is a BIGINT), BIGINT when it fits 64 bits,
+ *   DECIMAL(38,0) up to 38 digits (DuckDB's HUGEINT), else DOUBLE. A literal with a point is
+ *   DECIMAL(every digit written, digits after the point) up to 38 digits, else DOUBLE; an
+ *   exponent makes it DOUBLE.
+ * - DECIMAL (DuckDB rules, checked against DuckDB 1.5). An INTEGER operand counts as
+ *   DECIMAL(10,0) and a BIGINT as DECIMAL(19,0), literals and constants included; "narrow"
+ *   below means both operands have <= 18 digits.
+ *   ADD/SUB: scale = max(s1,s2), prec = max(p1-s1,p2-s2)+scale+1, capped at 18 when narrow
+ *   (a 64-bit result; DECIMAL(18,2)+DECIMAL(18,2) is DECIMAL(18,2)) and at 38; the binder
+ *   casts both arguments to DECIMAL(prec, scale) first (a value that does not fit that cast,
+ *   e.g. 1 into the DECIMAL(18,18) of DECIMAL(18,18)+DECIMAL(18,0), is an overflow error).
+ *   MUL: scale = s1+s2 (> 38 is a bind error), prec = p1+p2, capped at 18 when narrow and
+ *   scale < 18, and at 38; arguments keep their own types (exec multiplies raw values).
+ *   MOD: both cast to the common DECIMAL (max integer digits + max scale, no carry digit);
+ *   DOUBLE when that needs more than 38 digits. `/` and `//` with a DECIMAL yield DOUBLE.
+ *   DECIMAL with DOUBLE: both to DOUBLE. NEG/ABS keep the type. A result that does not fit
+ *   its precision is an overflow error ("DECIMAL(18,2) out of range"); after capping this is
+ *   a run-time check, as in DuckDB.
+ *   CASE/COALESCE results: the common DECIMAL as for MOD; past 38 digits the scale shrinks so
+ *   the integer digits fit (DuckDB). Comparison/IN/BETWEEN operands use the same rule but,
+ *   their type never being visible, integer constants count with their own digit count.
  * - SUM(INTEGER) -> BIGINT, SUM(BIGINT) -> DECIMAL(38,0), SUM(DECIMAL(p,s)) -> DECIMAL(38,s),
  *   SUM(DOUBLE) -> DOUBLE; AVG(any numeric) -> DOUBLE; COUNT -> BIGINT; MIN/MAX keep the type.
  *   Sums accumulate in 128 bits and fail only if the final value leaves the result type.
@@ -48,8 +63,10 @@
  *   constant < s; result DECIMAL(p, n) when n >= 0, DECIMAL(min(p+1,38), 0) when n < 0
  *   (round half away from zero at 10^-n). round(x, n >= s) is bound as x itself, as is
  *   round(integer, n >= 0); round(integer, n < 0) rounds CAST(x AS DECIMAL(10|19,0)).
- * - DATE - n is DATE_ADD_DAYS(d, NEG(CAST(n AS BIGINT))); IDIV/MOD with a DECIMAL operand are
- *   bound on DOUBLE; COUNT(NULL literal) gets an INTEGER argument.
+ * - DATE - n is DATE_ADD_DAYS(d, NEG(CAST(n AS BIGINT))); IDIV with a DECIMAL operand is
+ *   bound on DOUBLE, MOD on DECIMAL(p,s) (both arguments of the result type, see above, or
+ *   DOUBLE); COUNT(NULL literal) gets an INTEGER argument. typeof(x) is folded to a VARCHAR
+ *   constant (DuckDB's type name) at bind time.
  * - SORT keys always carry an explicit nulls_first (the PostgreSQL default applied).
  * - COLUMN expressions carry the child's output column name in `name`; every expression has
  *   src_offset = byte offset of its SQL token.
@@ -71,7 +88,7 @@
 /* Scalar functions: id, SQL spelling (for EXPLAIN), argument count (-1 = variadic).
  * Argument types after binding:
  *   ADD SUB MUL IDIV MOD: (INTEGER,INTEGER) | (BIGINT,BIGINT) | (DOUBLE,DOUBLE) |
- *                         (DECIMAL,DECIMAL) [not IDIV/MOD on DECIMAL]
+ *                         (DECIMAL,DECIMAL) [not IDIV on DECIMAL]
  *   DIV: (DOUBLE,DOUBLE) only (the binder casts)       NEG ABS: one numeric
  *   EQ..GE: two args of identical type (DECIMALs of identical scale)  -> BOOLEAN
  *   ROUND(DECIMAL|DOUBLE, INTEGER digits)  LENGTH(VARCHAR)->BIGINT

@@ -6,7 +6,7 @@
  *
  * The AST stays close to the SQL: no typing, no name resolution, no desugaring except that
  * `NOT x` of a literal stays a NOT node, and `-<numeric literal>` is folded into the literal
- * (as PostgreSQL does, so -2147483648 is an INTEGER).
+ * (as PostgreSQL and DuckDB do; the binder types -2147483648 as BIGINT, like DuckDB).
  */
 #ifndef HY_SQL_AST_H
 #define HY_SQL_AST_H

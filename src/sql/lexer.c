@@ -58,59 +58,90 @@ static bool is_ident_char(unsigned char c) {
 }
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-/* Character at i, or 0 at the end (the text ends at len or at its NUL, whichever is first). */
+int hy_sql_echo_len(const char *s, size_t len) {
+    if (len <= HY_SQL_ECHO_MAX) return (int)len;
+    size_t n = HY_SQL_ECHO_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* s[n] starts the cut */
+    return (int)n;
+}
+
+const char *hy_sql_echo(hy_arena *a, const char *s) {
+    size_t len = strlen(s);
+    int n = hy_sql_echo_len(s, len);
+    if ((size_t)n == len) return s;
+    char *out = hy_arena_alloc(a, (size_t)n + 4);
+    memcpy(out, s, (size_t)n);
+    memcpy(out + n, "...", 4);
+    return out;
+}
+
+/* Character at i, or 0 at the end (the text ends at len or, when len is SIZE_MAX, at its
+ * NUL). With an explicit length a NUL byte before it reads as 0 too: see at_end/nul_at. */
 static inline unsigned char ch(const hy_lexer *lx, size_t i) {
     return i < lx->len ? (unsigned char)lx->src[i] : 0;
 }
+static inline bool at_end(const hy_lexer *lx, size_t i) {
+    return i >= lx->len || (lx->len == SIZE_MAX && lx->src[i] == '\0');
+}
+/* A NUL byte inside a text of explicit length: a lexical error, never the end. */
+static inline bool nul_at(const hy_lexer *lx, size_t i) {
+    return i < lx->len && lx->len != SIZE_MAX && lx->src[i] == '\0';
+}
 
-/* Error token; the message quotes the offending source text (shortened). */
-static hy_token error_token(hy_lexer *lx, size_t start, size_t end, const char *what) {
+static hy_token message_token(size_t start, size_t end, const char *msg) {
     hy_token t;
     memset(&t, 0, sizeof t);
     t.kind = HY_TK_ERROR;
     t.offset = (uint32_t)start;
     t.len = (uint32_t)(end - start);
-    size_t n = end - start;
-    if (n > 40) n = 40;
-    char buf[200];
-    snprintf(buf, sizeof buf, "%s at or near \"%.*s\"", what, (int)n, lx->src + start);
-    t.text = hy_arena_strdup(lx->arena, buf);
-    t.text_len = (uint32_t)strlen(t.text);
+    t.text = msg;
+    t.text_len = (uint32_t)strlen(msg);
     return t;
 }
 
+#define NUL_MSG "invalid NUL byte"
+
+/* Error token; the message quotes the offending source text (shortened). */
+static hy_token error_token(hy_lexer *lx, size_t start, size_t end, const char *what) {
+    size_t len = end - start;
+    int n = hy_sql_echo_len(lx->src + start, len);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s at or near \"%.*s%s\"", what, n, lx->src + start,
+             hy_sql_echo_more(len, n));
+    return message_token(start, end, hy_arena_strdup(lx->arena, buf));
+}
+
 /* Skips whitespace and comments; returns false (with *err_tok set) on an unterminated
- * block comment. */
+ * block comment or a NUL byte inside a comment (the comment is skipped all the same). */
 static bool skip_space(hy_lexer *lx, hy_token *err_tok) {
     for (;;) {
         unsigned char c;
         while ((c = ch(lx, lx->pos)) == ' ' || c == '\t' || c == '\n' || c == '\r' ||
                c == '\f' || c == '\v')
             lx->pos++;
+        size_t nul = SIZE_MAX;
         if (c == '-' && ch(lx, lx->pos + 1) == '-') {
-            while (ch(lx, lx->pos) && ch(lx, lx->pos) != '\n') lx->pos++;
-            continue;
-        }
-        if (c == '/' && ch(lx, lx->pos + 1) == '*') {
+            for (; !at_end(lx, lx->pos) && lx->src[lx->pos] != '\n'; lx->pos++)
+                if (nul == SIZE_MAX && nul_at(lx, lx->pos)) nul = lx->pos;
+        } else if (c == '/' && ch(lx, lx->pos + 1) == '*') {
             size_t start = lx->pos;
             size_t p = lx->pos + 2;
-            while (ch(lx, p) && !(ch(lx, p) == '*' && ch(lx, p + 1) == '/')) p++;
-            if (!ch(lx, p)) {
+            for (; !at_end(lx, p) && !(ch(lx, p) == '*' && ch(lx, p + 1) == '/'); p++)
+                if (nul == SIZE_MAX && nul_at(lx, p)) nul = p;
+            if (at_end(lx, p)) {
                 lx->pos = p;
-                hy_token t;
-                memset(&t, 0, sizeof t);
-                t.kind = HY_TK_ERROR;
-                t.offset = (uint32_t)start;
-                t.len = (uint32_t)(p - start);
-                t.text = "unterminated /* comment";
-                t.text_len = (uint32_t)strlen(t.text);
-                *err_tok = t;
+                *err_tok = nul != SIZE_MAX ? message_token(nul, nul + 1, NUL_MSG)
+                                           : message_token(start, p, "unterminated /* comment");
                 return false;
             }
             lx->pos = p + 2;
-            continue;
+        } else {
+            return true;
         }
-        return true;
+        if (nul != SIZE_MAX) {
+            *err_tok = message_token(nul, nul + 1, NUL_MSG);
+            return false;
+        }
     }
 }
 
@@ -120,14 +151,17 @@ static hy_token lex_quoted(hy_lexer *lx, char q, hy_token_kind kind) {
     size_t start = lx->pos;
     size_t p = start + 1;
     size_t n = 0;
+    size_t nul = SIZE_MAX;
     /* first pass: find the end and the unescaped length */
     for (;;) {
-        if (!ch(lx, p)) {
+        if (at_end(lx, p)) {
             lx->pos = p;
+            if (nul != SIZE_MAX) return message_token(nul, nul + 1, NUL_MSG);
             return error_token(lx, start, p,
                                q == '\'' ? "unterminated quoted string"
                                          : "unterminated quoted identifier");
         }
+        if (nul == SIZE_MAX && nul_at(lx, p)) nul = p;
         if (s[p] == q) {
             if (ch(lx, p + 1) == (unsigned char)q) {
                 n++;
@@ -140,6 +174,10 @@ static hy_token lex_quoted(hy_lexer *lx, char q, hy_token_kind kind) {
         p++;
     }
     size_t end = p + 1;
+    if (nul != SIZE_MAX) {
+        lx->pos = end;
+        return message_token(nul, nul + 1, NUL_MSG);
+    }
     char *out = hy_arena_alloc(lx->arena, n + 1);
     size_t o = 0;
     for (size_t i = start + 1; i < p; i++) {
@@ -201,6 +239,10 @@ hy_token hy_lexer_next(hy_lexer *lx) {
     memset(&t, 0, sizeof t);
     if (!skip_space(lx, &t)) return t;
     const char *s = lx->src;
+    if (nul_at(lx, lx->pos)) {
+        lx->pos++;
+        return message_token(lx->pos - 1, lx->pos, NUL_MSG);
+    }
     if (!ch(lx, lx->pos)) {
         t.kind = HY_TK_EOF;
         t.offset = (uint32_t)lx->pos;

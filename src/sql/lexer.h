@@ -80,10 +80,25 @@ typedef struct hy_lexer {
     hy_arena *arena;
 } hy_lexer;
 
-/* The text ends at len bytes or at its first NUL, whichever is first (len may be SIZE_MAX). */
+/* The text ends at len bytes; with len == SIZE_MAX it ends at its first NUL. A NUL byte
+ * before an explicit len is not an end: it lexes as an HY_TK_ERROR "invalid NUL byte" at its
+ * offset (also inside a string or comment, which is still skipped as a whole, so the
+ * statement after it is found where it should be). */
 void hy_lexer_init(hy_lexer *lx, const char *src, size_t len, size_t start, hy_arena *a);
 /* Next token (skips whitespace and comments). After EOF keeps returning EOF. */
 hy_token hy_lexer_next(hy_lexer *lx);
+
+/* Error messages quote at most HY_SQL_ECHO_MAX bytes of source text (a token, a name),
+ * cut back to a UTF-8 character boundary and followed by "..." when shortened. */
+#define HY_SQL_ECHO_MAX 64
+/* Bytes of s[0..len) to quote; print them as "%.*s%s" with hy_sql_echo_more(len, n). */
+int hy_sql_echo_len(const char *s, size_t len);
+static inline const char *hy_sql_echo_more(size_t len, int n) {
+    return (size_t)n < len ? "..." : "";
+}
+/* Quotable form of the NUL-terminated name s: s itself when short enough, else a shortened
+ * copy (with "...") in the arena. */
+const char *hy_sql_echo(hy_arena *a, const char *s);
 
 /* Names for messages and tests. */
 const char *hy_keyword_text(hy_keyword kw);

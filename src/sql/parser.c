@@ -11,6 +11,7 @@
  * and the caller's offset can always move past the statement, even after an error.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,43 @@
 
 /* ---- errors -------------------------------------------------------------------------------- */
 
+/* hy_text_position() for a text of explicit length, which may hold NUL bytes (one character
+ * each): hy_text_position() stops at a NUL, so the text is measured piece by piece. */
+static void position_in(const char *text, size_t len, size_t offset, int *line, int *col) {
+    if (offset > len) offset = len;
+    int l = 1, c = 1;
+    size_t seg = 0;
+    for (;;) {
+        const char *nul = memchr(text + seg, '\0', offset - seg);
+        size_t end = nul ? (size_t)(nul - text) : offset;
+        int sl, sc;
+        hy_text_position(text + seg, end - seg, &sl, &sc);
+        if (sl > 1) {
+            l += sl - 1;
+            c = sc;
+        } else {
+            c += sc - 1;
+        }
+        if (!nul) break;
+        c++;
+        seg = end + 1;
+    }
+    *line = l;
+    *col = c;
+}
+
 static bool error_code_at(hy_parser *p, hy_errcode code, uint32_t offset, const char *fmt,
                           va_list ap) {
     char buf[512];
     vsnprintf(buf, sizeof buf, fmt, ap);
-    return hy_error_at(p->err, code, p->text, offset, "%s", buf);
+    if (p->len == SIZE_MAX) return hy_error_at(p->err, code, p->text, offset, "%s", buf);
+    if (hy_failed(p->err)) return false;
+    int line, col;
+    position_in(p->text, p->len, offset, &line, &col);
+    hy_error_set(p->err, code, "line %d:%d: %s", line, col, buf);
+    p->err->line = line;
+    p->err->col = col;
+    return false;
 }
 
 bool hy_p_error_at(hy_parser *p, uint32_t offset, const char *fmt, ...) {
@@ -49,9 +82,9 @@ bool hy_p_syntax_error(hy_parser *p) {
     const hy_token *t = hy_p_cur(p);
     if (t->kind == HY_TK_ERROR) return hy_p_error_at(p, t->offset, "%s", t->text);
     if (t->kind == HY_TK_EOF) return hy_p_error_at(p, t->offset, "syntax error at end of input");
-    uint32_t n = t->len > 60 ? 60 : t->len;
-    return hy_p_error_at(p, t->offset, "syntax error at or near \"%.*s\"", (int)n,
-                         p->text + t->offset);
+    int n = hy_sql_echo_len(p->text + t->offset, t->len);
+    return hy_p_error_at(p, t->offset, "syntax error at or near \"%.*s%s\"", n,
+                         p->text + t->offset, hy_sql_echo_more(t->len, n));
 }
 
 bool hy_p_expect_kw(hy_parser *p, hy_keyword kw) {
@@ -157,7 +190,8 @@ bool hy_p_type(hy_parser *p, hy_ast_type *out) {
         }
         out->type = hy_lt(HY_TYPE_VARCHAR);
     } else {
-        return type_error_at(p, t->offset, "type \"%s\" does not exist", t->text);
+        return type_error_at(p, t->offset, "type \"%s\" does not exist",
+                             hy_sql_echo(p->a, t->text));
     }
 #undef IS
     return true;
@@ -434,7 +468,7 @@ static bool parse_create(hy_parser *p, hy_ast_stmt *st) {
                          strcmp(hy_p_cur(p)->text, "references") == 0))) {
                 return hy_p_error_at(p, hy_p_cur(p)->offset,
                                      "column constraint \"%s\" is not supported (only NOT NULL)",
-                                     hy_p_cur(p)->text);
+                                     hy_sql_echo(p->a, hy_p_cur(p)->text));
             } else {
                 break;
             }
@@ -565,11 +599,12 @@ static bool copy_option(hy_parser *p, hy_ast_stmt *st, const hy_token *name, con
     if (strcasecmp(n, "format") == 0) {
         if (!v || strcasecmp(v->text, "csv") != 0)
             return hy_p_error_at(p, v ? v->offset : name->offset, "COPY format \"%s\" not recognized",
-                                 v ? v->text : "");
+                                 v ? hy_sql_echo(p->a, v->text) : "");
         return true;
     }
     if (strcasecmp(n, "csv") == 0 && !v) return true;
-    return hy_p_error_at(p, name->offset, "option \"%s\" not recognized", n);
+    return hy_p_error_at(p, name->offset, "option \"%s\" not recognized",
+                         hy_sql_echo(p->a, n));
 }
 
 static bool is_option_value(const hy_token *t) {
@@ -698,7 +733,7 @@ static bool parse_explain(hy_parser *p, hy_ast_stmt *st) {
                 else
                     return hy_p_error_at(p, v ? v->offset : name->offset,
                                          "unrecognized value for EXPLAIN option \"format\": \"%s\"",
-                                         v ? v->text : "");
+                                         v ? hy_sql_echo(p->a, v->text) : "");
             } else if (strcmp(name->text, "verbose") == 0 || strcmp(name->text, "costs") == 0 ||
                        strcmp(name->text, "timing") == 0) {
                 bool b;
@@ -707,7 +742,7 @@ static bool parse_explain(hy_parser *p, hy_ast_stmt *st) {
                                          name->text);
             } else {
                 return hy_p_error_at(p, name->offset, "unrecognized EXPLAIN option \"%s\"",
-                                     name->text);
+                                     hy_sql_echo(p->a, name->text));
             }
             if (!hy_p_accept_op(p, HY_OP_COMMA)) break;
         }

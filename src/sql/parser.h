@@ -12,8 +12,9 @@
 #include "sql/ast.h"
 
 /*
- * Parse the next statement of `text` starting at *offset. The text ends at `len` bytes or at
- * its first NUL byte, whichever comes first (pass SIZE_MAX for a NUL-terminated string).
+ * Parse the next statement of `text` starting at *offset. The text ends at `len` bytes (pass
+ * SIZE_MAX for a NUL-terminated string); a NUL byte before an explicit `len` is the error
+ * "line L:C: invalid NUL byte", and the statements after it can still be parsed.
  * Returns 1 with *out set, 0 if only whitespace/comments/empty statements remain, -1 on a
  * syntax error (err set, "line L:C: ..." relative to the whole text). In every case *offset
  * moves past the statement's ';' (or to the end of the text).

@@ -1,6 +1,6 @@
 /*
  * Expression grammar: precedence climbing over PostgreSQL's operator precedence, lowest first:
- *   OR < AND < NOT < IS/ISNULL/NOTNULL < comparisons (= <> != < <= > >=)
+ *   OR < AND < NOT < IS/ISNULL/NOTNULL < comparisons (= <> != < <= > >=, non-associative)
  *      < BETWEEN/IN/LIKE < other operators (||) < + - < * / // % < unary + - < :: < primary
  * Each level is one function; n-ary AND/OR chains become one node so long conjunctions do
  * not count against the nesting limit.
@@ -145,11 +145,31 @@ static hy_ast *parse_not(hy_parser *p) {
     return parse_is(p);
 }
 
-static hy_ast *parse_cmp(hy_parser *p);
+static hy_ast_op cmp_op(const hy_token *t);
+static hy_ast *parse_pred(hy_parser *p);
 
+/* The IS level and the comparison level in one loop, left to right: IS tests are postfix and
+ * bind looser than comparisons ("a = b IS NULL" is "(a = b) IS NULL", "a IS NULL = b" is
+ * "(a IS NULL) = b"), and comparisons are non-associative as in PostgreSQL and DuckDB:
+ * "a = b = c" and "a < b = c" are syntax errors at the second operator. */
 static hy_ast *parse_is(hy_parser *p) {
-    hy_ast *x = parse_cmp(p);
+    hy_ast *x = parse_pred(p);
+    bool after_cmp = false;
     while (x) {
+        hy_ast_op op = cmp_op(hy_p_cur(p));
+        if (op != HY_AOP_NONE) {
+            if (after_cmp) {
+                hy_p_syntax_error(p);
+                return NULL;
+            }
+            uint32_t off = hy_p_advance(p)->offset;
+            hy_ast *y = parse_pred(p);
+            if (!y) return NULL;
+            x = mk_binary(p, op, off, x, y);
+            after_cmp = true;
+            continue;
+        }
+        after_cmp = false;
         if (hy_p_accept_kw(p, HY_KW_ISNULL) || hy_p_accept_kw(p, HY_KW_NOTNULL)) {
             bool neg = hy_p_peek(p, -1)->kw == HY_KW_NOTNULL;
             x = mk(p, HY_AST_IS_NULL, x->start, 1, x, NULL, NULL);
@@ -194,23 +214,12 @@ static hy_ast_op cmp_op(const hy_token *t) {
     }
 }
 
-static hy_ast *parse_pred(hy_parser *p);
-
-static hy_ast *parse_cmp(hy_parser *p) {
-    hy_ast *x = parse_pred(p);
-    while (x) {
-        hy_ast_op op = cmp_op(hy_p_cur(p));
-        if (op == HY_AOP_NONE) break;
-        uint32_t off = hy_p_advance(p)->offset;
-        hy_ast *y = parse_pred(p);
-        if (!y) return NULL;
-        x = mk_binary(p, op, off, x, y);
-    }
-    return x;
-}
-
+/* BETWEEN, IN, LIKE. BETWEEN and LIKE are non-associative (PostgreSQL, DuckDB): nothing of
+ * this level may follow them ("a LIKE b LIKE c" is a syntax error); IN may be followed by
+ * any of them, as DuckDB accepts ("1 IN (1) IN (true)"). */
 static hy_ast *parse_pred(hy_parser *p) {
     hy_ast *x = parse_other(p);
+    bool closed = false;
     while (x) {
         bool neg = false;
         int k = 0;
@@ -220,7 +229,13 @@ static hy_ast *parse_pred(hy_parser *p) {
             neg = true;
             k = 1;
         }
+        if (closed && (neg || hy_p_is_kw(p, 0, HY_KW_BETWEEN) || hy_p_is_kw(p, 0, HY_KW_IN) ||
+                       hy_p_is_kw(p, 0, HY_KW_LIKE) || hy_p_is_kw(p, 0, HY_KW_ILIKE))) {
+            hy_p_syntax_error(p);
+            return NULL;
+        }
         if (hy_p_is_kw(p, k, HY_KW_BETWEEN)) {
+            closed = true;
             p->pos += k + 1;
             hy_ast *lo = parse_other(p);
             if (!lo) return NULL;
@@ -254,6 +269,7 @@ static hy_ast *parse_pred(hy_parser *p) {
             x = mk_list(p, HY_AST_IN, x->start, &l);
             if (x) x->negate = neg;
         } else if (hy_p_is_kw(p, k, HY_KW_LIKE)) {
+            closed = true;
             p->pos += k + 1;
             hy_ast *pat = parse_other(p);
             if (!pat) return NULL;
@@ -480,8 +496,9 @@ static hy_ast *parse_interval(hy_parser *p) {
         tlen = strlen(tmp);
     }
     if (!interval_text(txt, tlen, unit_outside, um, ud, &months, &days)) {
-        hy_p_error_at(p, q->offset, "invalid INTERVAL '%.*s'", (int)(q->text_len > 60 ? 60 : q->text_len),
-                      q->text);
+        int en = hy_sql_echo_len(q->text, q->text_len);
+        hy_p_error_at(p, q->offset, "invalid INTERVAL '%.*s%s'", en, q->text,
+                      hy_sql_echo_more(q->text_len, en));
         return NULL;
     }
     hy_ast *n = hy_p_node(p, HY_AST_INTERVAL, start, hy_p_prev_end(p));

@@ -256,7 +256,7 @@ static void test_decimals(void) {
     r = ok_exec(db, "SELECT CAST(1.5 AS DECIMAL(15,2)) * CAST(0.25 AS DECIMAL(15,2)) AS m,"
                     " CAST(1.5 AS DECIMAL(15,2)) + CAST(0.125 AS DECIMAL(10,3)) AS a");
     if (r) {
-        CHECK(hy_result_column_precision(r, 0) == 30 && hy_result_column_scale(r, 0) == 4, "mul type %d,%d",
+        CHECK(hy_result_column_precision(r, 0) == 18 && hy_result_column_scale(r, 0) == 4, "mul type %d,%d",
               hy_result_column_precision(r, 0), hy_result_column_scale(r, 0));
         CHECK(strcmp(fmt(r, 0, 0), "0.3750") == 0, "mul %s", fmt(r, 0, 0));
         CHECK(hy_result_column_precision(r, 1) == 17 && hy_result_column_scale(r, 1) == 3, "add type %d,%d",

@@ -49,6 +49,20 @@ static void test_in(tctx *t) {
                 "false\ntrue\nNULL\n");
     expect_rows(t, over(t, tb, EX(t, HY_EX_IN, BO, true, 3, x, K(t, I, "2"), K(t, I, "3"))),
                 "true\nfalse\nNULL\n");
+    /* long constant lists are searched in a sorted array: same NULL rules */
+    hy_expr *l9 = EX(t, HY_EX_IN, BO, false, 10, x, K(t, I, "9"), K(t, I, "8"), K(t, I, "7"), K(t, I, "6"),
+                     K(t, I, "5"), K(t, I, "4"), K(t, I, "3"), K(t, I, "2"), K(t, I, "-1"));
+    expect_rows(t, over(t, tb, l9), "false\ntrue\nNULL\n");
+    hy_expr *l9n = EX(t, HY_EX_IN, BO, true, 10, x, K(t, I, "9"), K(t, I, "8"), K(t, I, NULL), K(t, I, "6"),
+                      K(t, I, "5"), K(t, I, "4"), K(t, I, "3"), K(t, I, "2"), K(t, I, "-1"));
+    expect_rows(t, over(t, tb, l9n), "NULL\nfalse\nNULL\n");
+    hy_table *tf = tbl(t, "ins3", "f DOUBLE, w VARCHAR", "-0.0,kiwi;nan,fig;2.5,x;NULL,NULL");
+    hy_expr *lf = EX(t, HY_EX_IN, BO, false, 9, COL(t, 0, D), K(t, D, "1"), K(t, D, "0"), K(t, D, "nan"), K(t, D, "3"),
+                     K(t, D, "4"), K(t, D, "5"), K(t, D, "6"), K(t, D, "7"));
+    expect_rows(t, over(t, tf, lf), "true\ntrue\nfalse\nNULL\n");
+    hy_expr *lw = EX(t, HY_EX_IN, BO, false, 9, COL(t, 1, V), K(t, V, "apple"), K(t, V, "fig"), K(t, V, "kiwi"),
+                     K(t, V, "pear"), K(t, V, ""), K(t, V, "plum"), K(t, V, "a much longer string"), K(t, V, "x1"));
+    expect_rows(t, over(t, tf, lw), "true\ntrue\nfalse\nNULL\n");
     hy_table *ts = tbl(t, "ins2", "s VARCHAR", "ab;;NULL;b");
     hy_expr *s = COL(t, 0, V);
     expect_rows(t, over(t, ts, EX(t, HY_EX_IN, BO, false, 3, s, K(t, V, "b"), K(t, V, ""))),

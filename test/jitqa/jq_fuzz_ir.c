@@ -548,7 +548,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: jq_fuzz_ir HIRDIR [N]\n");
         return 2;
     }
-    long nmut = argc > 2 ? atol(argv[2]) : (q.soak ? 60000 : q.emulated ? 400 : 1500);
+    long nmut = argc > 2 ? atol(argv[2]) : (q.soak ? 60000 : q.emulated ? 400 : 800);
     struct fz z;
     memset(&z, 0, sizeof z);
     z.q = &q;

@@ -337,7 +337,7 @@ static int cmd_guards(const char *dir) {
         hy_func_free(fn);
     }
     if (d) closedir(d);
-    int ngen = Q.soak ? 2000 : Q.emulated ? 60 : 150;
+    int ngen = Q.soak ? 2000 : Q.emulated ? 60 : 100;
     for (int i = 0; i < ngen; i++) {
         struct hy_gen_opts o;
         memset(&o, 0, sizeof o);
