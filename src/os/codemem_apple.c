@@ -92,6 +92,9 @@ static int ap_region_new(void *state, size_t size, uint64_t (*rnd)(void *), void
                          struct hy_os_region *r, char *err, size_t cap) {
     struct ap_state *s = state;
     size_t guard = GUARD_PAGES * s->page, total = size + 2 * guard;
+    /* MAP_JIT is the one place W and X are both requested: Apple requires it, and the
+     * hardware still enforces W^X per thread — pthread_jit_write_protect_np() makes the
+     * region either writable or executable for the calling thread, never both. */
     int prot = PROT_READ | PROT_WRITE | PROT_EXEC, flags = MAP_PRIVATE | MAP_ANON | MAP_JIT;
     void *p = MAP_FAILED;
     for (int i = 0; i < HINT_TRIES && p == MAP_FAILED; i++) {

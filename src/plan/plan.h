@@ -63,6 +63,9 @@
  *   constant < s; result DECIMAL(p, n) when n >= 0, DECIMAL(min(p+1,38), 0) when n < 0
  *   (round half away from zero at 10^-n). round(x, n >= s) is bound as x itself, as is
  *   round(integer, n >= 0); round(integer, n < 0) rounds CAST(x AS DECIMAL(10|19,0)).
+ *   (Deliberately not DuckDB's types for n < 0: DuckDB keeps DECIMAL(p,0), INTEGER, BIGINT,
+ *   which lose the carry digit: it wraps round(2147483647, -1) and returns 10000 as a
+ *   DECIMAL(4,0) for round(9999::DECIMAL(4,0), -1).)
  * - DATE - n is DATE_ADD_DAYS(d, NEG(CAST(n AS BIGINT))); IDIV with a DECIMAL operand is
  *   bound on DOUBLE, MOD on DECIMAL(p,s) (both arguments of the result type, see above, or
  *   DOUBLE); COUNT(NULL literal) gets an INTEGER argument. typeof(x) is folded to a VARCHAR
