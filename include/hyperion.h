@@ -67,9 +67,12 @@ typedef enum hy_result_kind {
     HY_RESULT_TEXT      /* plain text (EXPLAIN, EXPLAIN (ANALYZE, FORMAT JSON)): print verbatim */
 } hy_result_kind;
 
+/* The largest useful hy_options.threads; larger values are clamped to it. */
+#define HY_MAX_THREADS 256
+
 /* Options for hy_open(). Zero-initialize, then set what you need; NULL means defaults. */
 typedef struct hy_options {
-    int threads;         /* worker threads for query execution; 0 = 1 */
+    int threads;         /* worker threads for query execution; 0 = 1; at most HY_MAX_THREADS */
     int64_t morsel_rows; /* rows per morsel (zone-map granularity); 0 = 65536 */
 } hy_options;
 
@@ -107,6 +110,19 @@ hy_status hy_exec_next(hy_db *db, const char *sql, size_t *offset, hy_result **o
  */
 typedef void (*hy_progress_fn)(void *ud, double done, const char *label);
 void hy_set_progress(hy_db *db, hy_progress_fn fn, void *ud);
+
+/*
+ * List the tables of db: *out receives a new HY_RESULT_ROWS result (free it with
+ * hy_result_free) with one row per table, ordered by name (byte order), and two VARCHAR
+ * columns:
+ *   name  the table name;
+ *   sql   a CREATE TABLE statement that re-creates the table's schema (not its rows), with
+ *         column types and NOT NULL, ending in ';', e.g.
+ *         "CREATE TABLE t(a INTEGER NOT NULL, d DECIMAL(15,2), s VARCHAR);".
+ *         Names that would not read back unchanged unquoted are double-quoted.
+ * An empty database gives zero rows. Fails only for NULL arguments.
+ */
+hy_status hy_tables(hy_db *db, hy_result **out);
 
 /* Ask a running statement to stop at the next morsel boundary (safe from a signal handler). */
 void hy_interrupt(hy_db *db);

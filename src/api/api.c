@@ -1,22 +1,8 @@
 /* The public C API (include/hyperion.h): database handles and statement execution. */
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/exec.h"
-#include "hyperion.h"
-#include "plan/plan.h"
-
-#define HY_MAX_THREADS 256
-
-struct hy_db {
-    hy_catalog cat;
-    hy_options opts;
-    hy_error err; /* sticky: the last failed call's message, cleared by the next call */
-    hy_progress_fn progress;
-    void *progress_ud;
-    atomic_int interrupt;
-};
+#include "api/api_int.h"
 
 hy_status hy_open(hy_db **out, const hy_options *opts) {
     if (!out) return HY_ERROR;
@@ -124,6 +110,18 @@ hy_status hy_exec(hy_db *db, const char *sql, hy_result **out) {
     }
     if (out) *out = last;
     else hy_result_free(last);
+    return HY_OK;
+}
+
+hy_status hy_tables(hy_db *db, hy_result **out) {
+    if (out) *out = NULL;
+    if (!db) return HY_ERROR;
+    hy_error_clear(&db->err);
+    if (!out) {
+        hy_error_set(&db->err, HY_E_INTERNAL, "hy_tables: out is NULL");
+        return HY_ERROR;
+    }
+    *out = hy_tables_result(&db->cat);
     return HY_OK;
 }
 

@@ -34,6 +34,15 @@ void hy_progress_end(hy_qctx *q, const char *label);
 
 /* Run a plan into a materialized buffer (NULL on error, q->err set). */
 hy_mat *hy_exec_plan(hy_qctx *q, const hy_plan *p);
+/*
+ * Run a query's plan for its result (SELECT, EXPLAIN ANALYZE): hy_exec_plan, and the
+ * pipelines' operators end in "RESULT" where the rows go to the caller. Pipelines (one stat
+ * each, in run order) are: source (SCAN table [+ pushed FILTER] | output of HASH_AGGREGATE,
+ * SORT, LIMIT | VALUES) -> streaming FILTER/PROJECT -> sink (HASH_AGGREGATE | SORT | LIMIT |
+ * RESULT | COPY TO); steps applied to a materialized buffer without a new pass are appended
+ * to the pipeline that filled it, e.g. "HASH_AGGREGATE -> SORT -> LIMIT -> RESULT".
+ */
+hy_mat *hy_exec_query(hy_qctx *q, const hy_plan *p);
 /* Run a plan writing its rows to a CSV writer in order; rows written or -1. */
 int64_t hy_exec_plan_csv(hy_qctx *q, const hy_plan *p, hy_csv_writer *w);
 

@@ -126,6 +126,7 @@ typedef struct worker {
     uint64_t *cvalid;
     void **cbuf;
     int64_t rows_out, morsels, skipped;
+    int64_t err_morsel; /* the morsel whose run failed (-1: not a morsel's error) */
 } worker;
 
 typedef struct pipe {
@@ -389,6 +390,80 @@ static bool sink_consume(worker *w, const hy_batch *b) {
     return true;
 }
 
+/*
+ * The streaming operators and the sink over one batch. With consume false the sink only
+ * evaluates its expressions (aggregate keys and arguments) and stores nothing.
+ */
+static bool run_batch(worker *w, hy_batch *bp, bool consume) {
+    pipe *p = w->p;
+    hy_batch b = *bp;
+    int n = b.sel ? b.nsel : b.n;
+    if (w->sfilter) {
+        int k = hy_xselect(w->sfilter, &b, b.sel, n, w->ssel, &w->err);
+        if (k < 0) return false;
+        if (k == 0) return true;
+        if (b.sel || k < n) {
+            b.sel = w->ssel;
+            b.nsel = k;
+        }
+    }
+    for (int o = 0; o < p->nops; o++) {
+        opinfo *oi = &p->ops[o];
+        opstate *os = &w->os[o];
+        if (oi->plan->kind == HY_PLAN_FILTER) {
+            int k = hy_xselect(os->pred, &b, b.sel, b.nsel, os->sel, &w->err);
+            if (k < 0) return false;
+            if (k == 0) return true;
+            if (b.sel || k < b.n) {
+                b.sel = os->sel;
+                b.nsel = k;
+            }
+        } else {
+            for (int c = 0; c < oi->nout; c++) {
+                if (!hy_xeval(os->ex[c], &b, b.sel, b.nsel, &w->err)) return false;
+                os->cols[c] = os->ex[c]->out;
+            }
+            b.cols = os->cols;
+            b.ncols = oi->nout;
+        }
+    }
+    if (consume) return sink_consume(w, &b);
+    if (p->sk == SINK_AGG) {
+        const hy_plan *ap = p->sinkplan;
+        int k = b.sel ? b.nsel : b.n;
+        for (int g = 0; g < ap->u.aggregate.ngroups; g++)
+            if (!hy_xeval(w->gx[g], &b, b.sel, k, &w->err)) return false;
+        for (int a = 0; a < ap->u.aggregate.naggs; a++)
+            if (w->ax[a] && !hy_xeval(w->ax[a], &b, b.sel, k, &w->err)) return false;
+    }
+    return true;
+}
+
+/*
+ * A batch failed. Expressions run column by column over the whole batch, so which error it
+ * hit depends on the batch bounds (morsel size): re-run the rows one at a time, in order, and
+ * report the error of the first row that fails on its own (its first failing expression), so
+ * the message does not depend on --morsel-rows or --threads. Error path only. If no single
+ * row fails (an error of the batch as a whole), the batch's error stands.
+ */
+static void first_failing_row(worker *w, int64_t bs, int n) {
+    hy_error batch_err = w->err;
+    uint16_t one[1];
+    for (int i = 0; i < n; i++) {
+        hy_error_clear(&w->err);
+        one[0] = (uint16_t)i;
+        hy_batch b;
+        b.n = n;
+        b.sel = one;
+        b.nsel = 1;
+        b.ncols = w->p->nsrc;
+        b.cols = w->srccols;
+        b.row0 = bs;
+        if (!run_batch(w, &b, false)) return; /* w->err: this row's error */
+    }
+    w->err = batch_err;
+}
+
 static bool run_morsel(worker *w, int64_t m) {
     pipe *p = w->p;
     int64_t start = m * p->mrows, end = start + p->mrows;
@@ -422,38 +497,10 @@ static bool run_morsel(worker *w, int64_t m) {
         b.ncols = p->nsrc;
         b.cols = w->srccols;
         b.row0 = bs;
-        if (w->sfilter) {
-            int k = hy_xselect(w->sfilter, &b, NULL, n, w->ssel, &w->err);
-            if (k < 0) return false;
-            if (k == 0) continue;
-            if (k < n) {
-                b.sel = w->ssel;
-                b.nsel = k;
-            }
+        if (!run_batch(w, &b, true)) {
+            first_failing_row(w, bs, n);
+            return false;
         }
-        bool empty = false;
-        for (int o = 0; o < p->nops && !empty; o++) {
-            opinfo *oi = &p->ops[o];
-            opstate *os = &w->os[o];
-            if (oi->plan->kind == HY_PLAN_FILTER) {
-                int k = hy_xselect(os->pred, &b, b.sel, b.nsel, os->sel, &w->err);
-                if (k < 0) return false;
-                if (k == 0) empty = true;
-                else if (b.sel || k < b.n) {
-                    b.sel = os->sel;
-                    b.nsel = k;
-                }
-            } else {
-                for (int c = 0; c < oi->nout; c++) {
-                    if (!hy_xeval(os->ex[c], &b, b.sel, b.nsel, &w->err)) return false;
-                    os->cols[c] = os->ex[c]->out;
-                }
-                b.cols = os->cols;
-                b.ncols = oi->nout;
-            }
-        }
-        if (empty) continue;
-        if (!sink_consume(w, &b)) return false;
     }
     return true;
 }
@@ -468,6 +515,17 @@ static void limit_account(pipe *p, int64_t m, int64_t rows) {
     pthread_mutex_unlock(&p->mu);
 }
 
+/* Do morsels 0..m-1 (all completed) already hold the rows the LIMIT needs? */
+static bool limit_satisfied_before(const pipe *p, int64_t m) {
+    int64_t rows = 0;
+    for (int64_t i = 0; i < m; i++) {
+        if (p->mrowcnt[i] < 0) return false;
+        rows += p->mrowcnt[i];
+        if (rows >= p->limit_needed) return true;
+    }
+    return rows >= p->limit_needed;
+}
+
 static void run_worker(worker *w) {
     pipe *p = w->p;
     hy_exec_env *env = p->q->env;
@@ -475,6 +533,7 @@ static void run_worker(worker *w) {
         if (atomic_load(&p->stop)) break;
         if (env->interrupt && atomic_load(env->interrupt)) {
             hy_error_set(&w->err, HY_E_INTERRUPT, "interrupted");
+            w->err_morsel = -1;
             atomic_store(&p->stop, 1);
             break;
         }
@@ -486,6 +545,7 @@ static void run_worker(worker *w) {
         } else {
             int64_t segstart = w->mat ? w->mat->rows : 0;
             if (!run_morsel(w, m)) {
+                w->err_morsel = m;
                 atomic_store(&p->stop, 1);
                 break;
             }
@@ -606,6 +666,35 @@ static void record_stats(pipe *p) {
     }
 }
 
+/* The materialized output of the last recorded pipeline goes on through `step` (SORT of the
+ * buffer, LIMIT slice, RESULT) without a new pass: say so in that pipeline's operators. */
+static void stats_append(hy_qctx *q, const char *step) {
+    if (q->nstats == 0) return;
+    hy_pstat *st = &q->stats[q->nstats - 1];
+    size_t l = strlen(st->ops), n = strlen(step);
+    char *ops = realloc(st->ops, l + n + 5);
+    if (!ops) abort();
+    snprintf(ops + l, n + 5, " -> %s", step);
+    st->ops = ops;
+}
+
+/* A buffer handed to the next step without a pass (VALUES rows): a pipeline of no morsels. */
+static void record_handover(hy_qctx *q, const char *src, const char *sink, int64_t rows) {
+    if (q->nstats == q->capstats) {
+        q->capstats = q->capstats ? q->capstats * 2 : 8;
+        q->stats = realloc(q->stats, sizeof(hy_pstat) * (size_t)q->capstats);
+        if (!q->stats) abort();
+    }
+    hy_pstat *st = &q->stats[q->nstats++];
+    memset(st, 0, sizeof *st);
+    size_t cap = strlen(src) + strlen(sink) + 5;
+    st->ops = malloc(cap);
+    if (!st->ops) abort();
+    snprintf(st->ops, cap, "%s -> %s", src, sink);
+    st->rows = rows;
+    st->threads = 1;
+}
+
 static void ops_append(pipe *p, const char *s) {
     size_t l = strlen(p->ops_text);
     snprintf(p->ops_text + l, sizeof p->ops_text - l, "%s%s", l ? " -> " : "", s);
@@ -666,7 +755,11 @@ static hy_mat *run_pipeline(hy_qctx *q, const hy_plan *top, sink_kind sk, const 
     } else {
         srcmat = src->kind == HY_PLAN_VALUES ? values_mat(q, src) : hy_exec_plan(q, src);
         if (!srcmat) goto out;
-        if (nchain == 0 && sk == SINK_MAT) { /* nothing to do: hand the buffer over */
+        /* nothing to do: hand the buffer over. The output of a SORT/LIMIT continues its own
+         * pipeline; an aggregate's output is read by a new pipeline (below) like any other. */
+        if (nchain == 0 && sk == SINK_MAT && src->kind != HY_PLAN_AGGREGATE) {
+            if (src->kind == HY_PLAN_VALUES) record_handover(q, "VALUES", sinkname, srcmat->rows);
+            else stats_append(q, sinkname);
             result = srcmat;
             srcmat = NULL;
             goto out;
@@ -776,9 +869,17 @@ static hy_mat *run_pipeline(hy_qctx *q, const hy_plan *top, sink_kind sk, const 
         /* thread creation failed: finish the remaining morsels inline */
         for (int i = started + 1; i < nw; i++) run_worker(p->w[i]);
     }
-    for (int i = 0; i < nw; i++) {
-        if (hy_failed(&p->w[i]->err)) {
-            hy_error_set(q->err, p->w[i]->err.code, "%s", p->w[i]->err.msg);
+    {
+        /* Report the error of the lowest failing morsel: every morsel below it was claimed
+         * before it (the counter is monotonic) and ran to completion, so this is the error a
+         * single thread meets first, whatever the thread count. */
+        worker *fw = NULL;
+        for (int i = 0; i < nw; i++)
+            if (hy_failed(&p->w[i]->err) && (!fw || p->w[i]->err_morsel < fw->err_morsel)) fw = p->w[i];
+        if (fw && fw->err_morsel >= 0 && limit_needed >= 0 && limit_satisfied_before(p, fw->err_morsel))
+            fw = NULL; /* a single thread would have stopped for the LIMIT before that morsel */
+        if (fw) {
+            hy_error_set(q->err, fw->err.code, "%s", fw->err.msg);
             goto out;
         }
     }
@@ -846,6 +947,20 @@ hy_mat *hy_exec_plan(hy_qctx *q, const hy_plan *p) {
     }
     hy_error_set(q->err, HY_E_INTERNAL, "unknown plan node %d", (int)p->kind);
     return NULL;
+}
+
+hy_mat *hy_exec_query(hy_qctx *q, const hy_plan *p) {
+    switch (p->kind) {
+    case HY_PLAN_AGGREGATE: /* the aggregate's output is read by a pipeline into the result */
+        return run_pipeline(q, p, SINK_MAT, NULL, "RESULT", -1, NULL, NULL);
+    case HY_PLAN_SORT:
+    case HY_PLAN_LIMIT: {
+        hy_mat *m = hy_exec_plan(q, p);
+        if (m) stats_append(q, "RESULT");
+        return m;
+    }
+    default: return hy_exec_plan(q, p);
+    }
 }
 
 int64_t hy_exec_plan_csv(hy_qctx *q, const hy_plan *p, hy_csv_writer *w) {

@@ -164,7 +164,7 @@ static char *text_with_newline(const char *s) {
 /* ==== Statements ============================================================================================== */
 
 static hy_result *exec_select(hy_qctx *q, const hy_stmt *st) {
-    hy_mat *m = hy_exec_plan(q, st->plan);
+    hy_mat *m = hy_exec_query(q, st->plan);
     if (!m) return NULL;
     hy_result *r = hy_result_new(HY_RESULT_ROWS);
     r->mat = m;
@@ -345,7 +345,7 @@ static hy_result *exec_explain(hy_qctx *q, const hy_stmt *st) {
 
 static hy_result *exec_explain_analyze(hy_qctx *q, const hy_stmt *st) {
     double t0 = hy_now_ms();
-    hy_mat *m = hy_exec_plan(q, st->plan);
+    hy_mat *m = hy_exec_query(q, st->plan);
     if (!m) return NULL;
     double ms = hy_now_ms() - t0;
     hy_mat_free(m);

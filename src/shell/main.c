@@ -11,19 +11,22 @@
  *   --table          plain ASCII aligned table (default when stdout is not a TTY)
  *   --csv            RFC 4180 CSV with a header row, NULL = empty field
  *   --json           one JSON array of objects per result (one line each)
- *   --threads N      worker threads
- *   --morsel-rows N  rows per morsel
+ *   --threads N      worker threads, 1..HY_MAX_THREADS (256)
+ *   --morsel-rows N  rows per morsel, >= 1
  *   --keep-going     continue a script after a failing statement (still exits 1)
  *
  * Errors go to stderr as "Error: <message>". Scripts (-c, -f, stdin) stop at the first failing
  * statement (like sqlite3 -bail) unless --keep-going; the exit status is 1 if any statement
  * failed, 2 on a usage error. In --csv/--json modes stdout carries only query results (and
- * EXPLAIN text); timings and everything else go to stderr.
+ * EXPLAIN text, and the output of .tables/.schema); timings and everything else go to stderr.
+ * A -f file or stdin script holding a NUL byte is refused as a whole with
+ * "line L:C: invalid NUL byte in input" (SQL texts are C strings: it would end the script).
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -163,8 +166,8 @@ static const char *HELP_TEXT =
     ".mode box|table|csv|json  output mode (box: Unicode table with types; table: plain ASCII;\n"
     "                       csv: RFC 4180 with header; json: one array of objects per result)\n"
     ".quit                  exit (also .exit)\n"
-    ".schema [TABLE]        show CREATE TABLE statements (needs a catalog API: not yet)\n"
-    ".tables                list tables (needs a catalog API: not yet)\n"
+    ".schema [TABLE]        show the CREATE TABLE statement of every table, or of TABLE\n"
+    ".tables                list the tables, one name per line, ordered by name\n"
     ".timer on|off          print the run time of each statement\n"
     "SQL statements end with ';'. Errors are printed as \"Error: <message>\".\n";
 
@@ -191,18 +194,34 @@ static bool dot_error(shell *sh, const char *fmt, const char *arg) {
 }
 
 /*
- * .tables / .schema need the catalog, and the public API cannot list tables yet.
- * TODO(api): proposed additive function for include/hyperion.h (owner E):
- *     hy_status hy_tables(hy_db *db, hy_result **out);
- * returning one row per table ordered by name, columns (name VARCHAR, sql VARCHAR) where sql
- * is a CREATE TABLE statement that recreates the schema (with NOT NULL). With it, .tables
- * prints the names and .schema [TABLE] the sql column. Until then both report an error.
+ * .tables: the table names, one per line, ordered by name (easy to read from scripts).
+ * .schema [TABLE]: the CREATE TABLE statement of every table, or of one table (the name is
+ * matched case-insensitively, as SQL does for unquoted names). Both print to stdout in every
+ * mode: it is the output the user asked for. An unknown table is an error.
  */
 static bool dot_catalog(shell *sh, bool schema, const char *table) {
-    (void)schema;
-    (void)table;
-    return dot_error(sh, "%s needs catalog access that the C API does not offer yet",
-                     schema ? ".schema" : ".tables");
+    hy_result *r = NULL;
+    if (hy_tables(sh->db, &r) != HY_OK) {
+        report_error(sh, "cannot list the tables");
+        return false;
+    }
+    int64_t n = hy_result_row_count(r);
+    bool found = false;
+    for (int64_t i = 0; i < n; i++) {
+        const char *name = hy_result_varchar(r, 0, i, NULL);
+        if (!name) continue;
+        if (!schema) {
+            printf("%s\n", name);
+            continue;
+        }
+        if (table && strcasecmp(name, table) != 0) continue;
+        const char *sql = hy_result_varchar(r, 1, i, NULL);
+        printf("%s\n", sql ? sql : "");
+        found = true;
+    }
+    hy_result_free(r);
+    if (schema && table && !found) return dot_error(sh, "table \"%s\" does not exist", table);
+    return true;
 }
 
 static bool do_dot(shell *sh, const char *line, size_t len) {
@@ -227,9 +246,10 @@ static bool do_dot(shell *sh, const char *line, size_t len) {
         else if (strcmp(argv[1], "json") == 0) sh->mode = MODE_JSON;
         else ok = dot_error(sh, "unknown mode \"%s\" (box, table, csv, json)", argv[1]);
     } else if (strcmp(cmd, ".tables") == 0) {
-        ok = dot_catalog(sh, false, NULL);
+        ok = argc == 1 ? dot_catalog(sh, false, NULL) : dot_error(sh, "usage: .tables%s", "");
     } else if (strcmp(cmd, ".schema") == 0) {
-        ok = dot_catalog(sh, true, argc > 1 ? argv[1] : NULL);
+        if (argc > 2) ok = dot_error(sh, "usage: .schema [TABLE]%s", "");
+        else ok = dot_catalog(sh, true, argc > 1 ? argv[1] : NULL);
     } else {
         ok = dot_error(sh, "unknown command \"%s\"; enter .help for the list", cmd);
     }
@@ -261,6 +281,29 @@ static char *read_all(FILE *f, size_t *len_out) {
     return p;
 }
 
+/*
+ * A NUL byte cannot be passed on to the engine (SQL texts are C strings) and must not end a
+ * script silently: refuse the whole input, naming the NUL's position as line:column (1-based,
+ * columns counted in characters like the engine's errors). True if text has no NUL.
+ */
+static bool check_no_nul(shell *sh, const char *text, size_t len) {
+    const char *nul = memchr(text, 0, len);
+    if (!nul) return true;
+    int line = 1, col = 1;
+    for (const char *p = text; p < nul; p++) {
+        if (*p == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    fprintf(stderr, "Error: line %d:%d: invalid NUL byte in input\n", line, col);
+    fflush(stderr);
+    sh->errors++;
+    return false;
+}
+
 static bool run_file(shell *sh, const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -268,11 +311,16 @@ static bool run_file(shell *sh, const char *path) {
         sh->errors++;
         return false;
     }
-    char *text = read_all(f, NULL);
+    size_t len = 0;
+    char *text = read_all(f, &len);
     fclose(f);
     if (!text) {
         fprintf(stderr, "Error: cannot read \"%s\"\n", path);
         sh->errors++;
+        return false;
+    }
+    if (!check_no_nul(sh, text, len)) {
+        free(text);
         return false;
     }
     size_t e0 = (size_t)sh->errors;
@@ -335,6 +383,10 @@ static void interactive_loop(shell *sh) {
             fputc('\n', stdout);
             break;
         }
+        if (memchr(line, 0, (size_t)n)) {
+            fprintf(stderr, "Error: invalid NUL byte in input; line ignored\n");
+            continue;
+        }
         if (blen == 0) {
             const char *p = skip_space_comments(line);
             if (*p == 0) continue;
@@ -377,11 +429,20 @@ static void usage(FILE *f) {
             "  --table          plain ASCII table (default when stdout is not a TTY)\n"
             "  --csv            CSV with a header row (RFC 4180, NULL = empty field)\n"
             "  --json           one JSON array of objects per result\n"
-            "  --threads N      worker threads\n"
-            "  --morsel-rows N  rows per morsel\n"
+            "  --threads N      worker threads, 1 to %d (default 1)\n"
+            "  --morsel-rows N  rows per morsel, >= 1 (default 65536)\n"
             "  --keep-going     do not stop a script at the first error\n"
             "  --version        print the version\n"
-            "Without -c/-f, reads statements from stdin (interactive prompt on a TTY).\n");
+            "Without -c/-f, reads statements from stdin (interactive prompt on a TTY).\n"
+            "Dot commands: .tables, .schema [TABLE], .mode box|table|csv|json, .timer on|off,\n"
+            "  .help, .quit (enter .help for details).\n"
+            "Output: decimals keep their scale, doubles print as the shortest text that reads\n"
+            "  back exactly; non-finite doubles print as inf, -inf and nan, and in --json as the\n"
+            "  strings \"inf\", \"-inf\", \"nan\" (JSON has no such numbers). In --json, duplicate\n"
+            "  column names get suffixes so keys stay unique: a, a_1, a_2, ...\n"
+            "Exit status: 0 ok, 1 if a statement failed, 2 on a usage error. A NUL byte in a\n"
+            "  script is an error (\"line L:C: invalid NUL byte in input\"); nothing is run.\n",
+            HY_MAX_THREADS);
 }
 
 static bool parse_count(const char *s, int64_t *out) {
@@ -422,12 +483,18 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--keep-going") == 0) sh.bail = false;
         else if ((strcmp(a, "--threads") == 0 || strcmp(a, "--morsel-rows") == 0) && has_next) {
             int64_t v;
-            if (!parse_count(argv[i + 1], &v) || (a[2] == 't' && v > 1024)) {
-                fprintf(stderr, "Error: %s needs a positive number, got \"%s\"\n", a, argv[i + 1]);
+            bool threads = a[2] == 't';
+            if (!parse_count(argv[i + 1], &v) || (threads && v > HY_MAX_THREADS)) {
+                if (threads)
+                    fprintf(stderr, "Error: --threads must be a whole number from 1 to %d, got \"%s\"\n",
+                            HY_MAX_THREADS, argv[i + 1]);
+                else
+                    fprintf(stderr, "Error: --morsel-rows must be a whole number from 1 to %lld, got \"%s\"\n",
+                            (long long)INT64_MAX, argv[i + 1]);
                 rc = 2;
                 goto done;
             }
-            if (a[2] == 't') opts.threads = (int)v;
+            if (threads) opts.threads = (int)v;
             else opts.morsel_rows = v;
             i++;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -462,10 +529,13 @@ int main(int argc, char **argv) {
         sh.bail = false;
         interactive_loop(&sh);
     } else {
-        char *text = read_all(stdin, NULL);
+        size_t len = 0;
+        char *text = read_all(stdin, &len);
         if (!text) {
             fprintf(stderr, "Error: cannot read stdin\n");
             sh.errors++;
+        } else if (!check_no_nul(&sh, text, len)) {
+            free(text);
         } else {
             run_text(&sh, text);
             free(text);

@@ -9,7 +9,9 @@
  *          fields holding the delimiter, a quote, CR or LF are quoted; lines end in LF.
  *   json   one JSON array of objects per result, on one line: numbers as JSON numbers
  *          (decimals keep their scale), booleans as true/false, NULL as null, dates and
- *          strings as JSON strings.
+ *          strings as JSON strings. Non-finite doubles, which JSON numbers cannot express,
+ *          are the strings "inf", "-inf" and "nan" (in the other modes: inf, -inf, nan).
+ *          Duplicate column names get "_1", "_2", ... suffixes so keys are unique.
  * HY_RESULT_TEXT results (EXPLAIN) are printed verbatim in every mode; statements without a
  * result set print nothing.
  */
@@ -397,15 +399,42 @@ static bool is_json_number(const char *s) {
     return *p == 0;
 }
 
+/*
+ * Object keys for the columns of r, unique so that the output is unambiguous JSON: a name
+ * already used by an earlier column gets the first free suffix "_1", "_2", ... (exact,
+ * case-sensitive comparison, as JSON keys compare). `SELECT 1 AS a, 2 AS a, 3 AS a_1` gives
+ * keys a, a_1 and then a_1_1 for the third (its own name was taken by the second).
+ */
+static char **json_keys(const hy_result *r, int nc) {
+    char **keys = calloc((size_t)(nc ? nc : 1), sizeof(char *));
+    if (!keys) { fprintf(stderr, "Error: out of memory\n"); exit(1); }
+    for (int c = 0; c < nc; c++) {
+        const char *n = hy_result_column_name(r, c);
+        if (!n) n = "";
+        size_t cap = strlen(n) + 24;
+        char *k = malloc(cap);
+        if (!k) { fprintf(stderr, "Error: out of memory\n"); exit(1); }
+        snprintf(k, cap, "%s", n);
+        for (int suffix = 1;; suffix++) {
+            bool taken = false;
+            for (int j = 0; j < c && !taken; j++) taken = strcmp(keys[j], k) == 0;
+            if (!taken) break;
+            snprintf(k, cap, "%s_%d", n, suffix);
+        }
+        keys[c] = k;
+    }
+    return keys;
+}
+
 static void render_json(FILE *out, const hy_result *r) {
     int nc = hy_result_column_count(r);
     int64_t nr = hy_result_row_count(r);
+    char **keys = json_keys(r, nc);
     fputc('[', out);
     for (int64_t row = 0; row < nr; row++) {
         fputs(row ? ",{" : "{", out);
         for (int c = 0; c < nc; c++) {
-            const char *n = hy_result_column_name(r, c);
-            if (!n) n = "";
+            const char *n = keys[c];
             if (c) fputc(',', out);
             json_string(out, n, strlen(n));
             fputc(':', out);
@@ -424,6 +453,8 @@ static void render_json(FILE *out, const hy_result *r) {
         fputc('}', out);
     }
     fputs("]\n", out);
+    for (int c = 0; c < nc; c++) free(keys[c]);
+    free(keys);
 }
 
 /* ---- entry ------------------------------------------------------------------------------- */

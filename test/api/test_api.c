@@ -402,6 +402,69 @@ static void test_progress(void) {
     hy_close(db);
 }
 
+/* hy_tables(): names ordered by name, CREATE TABLE text written by hand, and a round trip. */
+static void check_tables(hy_db *db, int n, const char *const *names, const char *const *ddl) {
+    hy_result *r = (hy_result *)1;
+    CHECK(hy_tables(db, &r) == HY_OK && r, "hy_tables: %s", hy_errmsg(db));
+    if (!r || r == (hy_result *)1) return;
+    CHECK(hy_result_kind_of(r) == HY_RESULT_ROWS, "rows result");
+    CHECK(hy_result_column_count(r) == 2 && strcmp(hy_result_column_name(r, 0), "name") == 0 &&
+              strcmp(hy_result_column_name(r, 1), "sql") == 0,
+          "columns name, sql");
+    CHECK(hy_result_column_type(r, 0) == HY_TYPE_VARCHAR && hy_result_column_type(r, 1) == HY_TYPE_VARCHAR,
+          "VARCHAR columns");
+    CHECK(hy_result_row_count(r) == n, "%lld tables, want %d", (long long)hy_result_row_count(r), n);
+    for (int i = 0; i < n && i < hy_result_row_count(r); i++) {
+        const char *nm = hy_result_varchar(r, 0, i, NULL), *sql = hy_result_varchar(r, 1, i, NULL);
+        CHECK(nm && strcmp(nm, names[i]) == 0, "row %d name %s, want %s", i, nm ? nm : "(null)", names[i]);
+        CHECK(sql && strcmp(sql, ddl[i]) == 0, "row %d sql\n    got  %s\n    want %s", i, sql ? sql : "(null)",
+              ddl[i]);
+    }
+    hy_result_free(r);
+}
+
+static void test_tables(void) {
+    hy_db *db;
+    if (hy_open(&db, NULL) != HY_OK) return;
+    check_tables(db, 0, NULL, NULL);
+    CHECK(hy_tables(db, NULL) == HY_ERROR && *hy_errmsg(db), "NULL out is an error");
+    CHECK(hy_tables(NULL, NULL) == HY_ERROR, "NULL db is an error");
+    run_ok(db, "CREATE TABLE orders(o_id BIGINT NOT NULL, o_total DECIMAL(15,2), o_date DATE NOT NULL)");
+    run_ok(db, "CREATE TABLE Alpha(x DOUBLE, ok BOOLEAN, s VARCHAR, i INTEGER NOT NULL, w DECIMAL(18,0))");
+    run_ok(db, "CREATE TABLE \"Weird \"\"Name\"\"\"(\"from\" INTEGER, \"Upper\" VARCHAR, _u9 BIGINT)");
+    run_ok(db, "CREATE TABLE c AS SELECT 1 AS one, 'x' AS two, CAST(2.50 AS DECIMAL(4,2)) AS three");
+    /* unquoted names fold to lower case; byte order puts the upper-case 'W' first */
+    const char *names[] = {"Weird \"Name\"", "alpha", "c", "orders"};
+    const char *ddl[] = {
+        "CREATE TABLE \"Weird \"\"Name\"\"\"(\"from\" INTEGER, \"Upper\" VARCHAR, _u9 BIGINT);",
+        "CREATE TABLE alpha(x DOUBLE, ok BOOLEAN, s VARCHAR, i INTEGER NOT NULL, w DECIMAL(18,0));",
+        "CREATE TABLE c(one INTEGER, two VARCHAR, three DECIMAL(4,2));",
+        "CREATE TABLE orders(o_id BIGINT NOT NULL, o_total DECIMAL(15,2), o_date DATE NOT NULL);",
+    };
+    check_tables(db, 4, names, ddl);
+    /* the error of a failed call is cleared by hy_tables */
+    hy_result *r = NULL;
+    CHECK(hy_exec(db, "SELECT * FROM nosuch", &r) == HY_ERROR, "error first");
+    hy_result *t = NULL;
+    CHECK(hy_tables(db, &t) == HY_OK && *hy_errmsg(db) == 0, "hy_tables clears the sticky error");
+    /* round trip: each statement re-creates the same schema in a new database */
+    hy_db *db2;
+    if (t && hy_open(&db2, NULL) == HY_OK) {
+        for (int64_t i = 0; i < hy_result_row_count(t); i++) run_ok(db2, hy_result_varchar(t, 1, i, NULL));
+        check_tables(db2, 4, names, ddl);
+        run_ok(db2, "INSERT INTO orders VALUES (1, 2.50, DATE '2020-01-01')");
+        CHECK(hy_exec(db2, "INSERT INTO orders VALUES (NULL, 1, DATE '2020-01-01')", NULL) == HY_ERROR,
+              "NOT NULL survives the round trip");
+        hy_close(db2);
+    }
+    hy_result_free(t);
+    run_ok(db, "DROP TABLE c");
+    const char *names2[] = {names[0], names[1], names[3]};
+    const char *ddl2[] = {ddl[0], ddl[1], ddl[3]};
+    check_tables(db, 3, names2, ddl2);
+    hy_close(db);
+}
+
 int main(void) {
     test_basics();
     test_errors();
@@ -411,6 +474,7 @@ int main(void) {
     test_varchar_nulls();
     test_text_results();
     test_progress();
+    test_tables();
     printf("%d/%d API checks passed\n", g_checks - g_failed, g_checks);
     return g_failed ? 1 : 0;
 }

@@ -269,6 +269,55 @@ static void test_dbgen_explain(hy_db *db) {
     }
 }
 
+/*
+ * Which error a failing query reports, and whether a LIMIT query fails at all, must not
+ * depend on the thread count or morsel size: the first failing row (table order) wins, and a
+ * LIMIT satisfied by the rows before it succeeds (a single thread would never reach it).
+ */
+static void test_deterministic_errors(void) {
+    static const struct { int threads; int64_t mrows; } cfg[] = {
+        {1, 0}, {1, 1}, {2, 1}, {4, 1}, {3, 2}, {4, 5}, {2, 1000}};
+    for (size_t k = 0; k < sizeof cfg / sizeof cfg[0]; k++) {
+        hy_db *db = NULL;
+        hy_options o = {cfg[k].threads, cfg[k].mrows};
+        if (hy_open(&db, &o) != HY_OK) { failures++; continue; }
+        hy_result_free(q(db, "CREATE TABLE e(i INTEGER, b BIGINT)"));
+        /* rows 0..39 fine; row 40: i * 2 overflows INTEGER; row 41: b + 1 overflows BIGINT;
+         * row 42: 100 // b divides by zero */
+        char sql[4096];
+        size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO e VALUES ");
+        for (int r = 0; r < 40; r++) n += (size_t)snprintf(sql + n, sizeof sql - n, "(%d, %d), ", r, r + 1);
+        snprintf(sql + n, sizeof sql - n,
+                 "(2000000000, 1), (1, 9223372036854775807), (1, 0)");
+        hy_result_free(q(db, sql));
+        hy_result *r = NULL;
+        CHECK(hy_exec(db, "SELECT 100 // b, b + 1, i * 2 FROM e", &r) == HY_ERROR);
+        CHECK(strcmp(hy_errmsg(db), "integer out of range") == 0);
+        CHECK(hy_exec(db, "SELECT b + 1 FROM e WHERE i < 2000000000", &r) == HY_ERROR);
+        CHECK(strcmp(hy_errmsg(db), "BIGINT out of range") == 0);
+        CHECK(hy_exec(db, "SELECT sum(100 // b + i * 2) FROM e", &r) == HY_ERROR);
+        CHECK(strcmp(hy_errmsg(db), "integer out of range") == 0);
+        CHECK(scalar(db, "SELECT count(*) FROM e") == 43);
+        /* A LIMIT stops at morsel boundaries: with morsels of <= 5 rows the first morsels
+         * satisfy LIMIT 5 before row 40 is reached, so there is no error with any number of
+         * threads (another thread may have reached row 40: its error must be dropped). With
+         * one big morsel, row 40 is in the first batch, as with a single thread (DuckDB
+         * likewise evaluates whole vectors). */
+        if (cfg[k].mrows >= 1 && cfg[k].mrows <= 5) {
+            r = q(db, "SELECT i * 2 FROM e LIMIT 5");
+            CHECK(r && hy_result_row_count(r) == 5 && hy_result_int64(r, 0, 4) == 8);
+            hy_result_free(r);
+        } else {
+            CHECK(hy_exec(db, "SELECT i * 2 FROM e LIMIT 5", &r) == HY_ERROR);
+            CHECK(strcmp(hy_errmsg(db), "integer out of range") == 0);
+        }
+        r = NULL;
+        CHECK(hy_exec(db, "SELECT i * 2 FROM e LIMIT 41", &r) == HY_ERROR);
+        CHECK(strcmp(hy_errmsg(db), "integer out of range") == 0);
+        hy_close(db);
+    }
+}
+
 int main(void) {
     CHECK(strlen(hy_version()) >= 5);
     for (int threads = 1; threads <= 3; threads += 2) {
@@ -287,6 +336,7 @@ int main(void) {
         hy_close(db);
     }
     hy_close(NULL);
+    test_deterministic_errors();
     printf("exec_api: %d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
 }

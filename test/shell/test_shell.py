@@ -358,6 +358,190 @@ rc, out, err = run("-c", "CREATE TABLE c(a INTEGER)",
                    "-c", f"COPY c TO '{os.path.join(TMP, 'no-such-dir', 'x.csv')}'")
 check("COPY TO an unwritable path", rc == 1 and err.startswith("Error: "), show(rc, out, err))
 
+# ---- .tables / .schema (B3) --------------------------------------------------------------------
+
+schema_setup = ('CREATE TABLE zeta(a INTEGER, b VARCHAR NOT NULL);'
+                'CREATE TABLE alpha(d DECIMAL(15,2) NOT NULL, x DOUBLE, dt DATE, f BOOLEAN, n BIGINT);'
+                'CREATE TABLE "Mixed Case"("select" INTEGER, "q""t" VARCHAR)')
+# expected DDL written by hand: types as declared, NOT NULL kept, odd names double-quoted
+want_ddl = {
+    "zeta": "CREATE TABLE zeta(a INTEGER, b VARCHAR NOT NULL);",
+    "alpha": "CREATE TABLE alpha(d DECIMAL(15,2) NOT NULL, x DOUBLE, dt DATE, f BOOLEAN, n BIGINT);",
+    "Mixed Case": 'CREATE TABLE "Mixed Case"("select" INTEGER, "q""t" VARCHAR);',
+}
+names_sorted = sorted(want_ddl)  # byte order: "Mixed Case" < "alpha" < "zeta"
+rc, out, err = run("-c", ".tables")
+check(".tables on an empty database prints nothing", rc == 0 and out == "" and err == "",
+      show(rc, out, err))
+for mode in ("--table", "--csv", "--json"):
+    rc, out, err = run(mode, "-c", schema_setup, "-c", ".tables")
+    check(f".tables lists the tables ordered by name ({mode})",
+          rc == 0 and out.splitlines() == names_sorted and err == "", show(rc, out, err))
+rc, out, err = run("-c", schema_setup, "-c", ".schema")
+check(".schema prints every CREATE TABLE, ordered by table name",
+      rc == 0 and out.splitlines() == [want_ddl[n] for n in names_sorted], show(rc, out, err))
+rc, out, err = run("-c", schema_setup, "-c", ".schema ZETA", "-c", '.schema "Mixed Case"')
+check(".schema TABLE prints one table (name matched case-insensitively, quotes allowed)",
+      rc == 0 and out.splitlines() == [want_ddl["zeta"], want_ddl["Mixed Case"]], show(rc, out, err))
+rc, out, err = run("-c", schema_setup, "-c", ".schema nosuch", "-c", "SELECT 1 AS after")
+check(".schema of an unknown table: clear Error, exit 1, script stops",
+      rc == 1 and err.strip() == 'Error: table "nosuch" does not exist' and out == "", show(rc, out, err))
+rc, out, err = run(stdin="CREATE TABLE t(a INTEGER);\n.tables\n.schema\n")
+check("the QA reproducer (stdin): .tables and .schema work",
+      rc == 0 and out == "t\nCREATE TABLE t(a INTEGER);\n", show(rc, out, err))
+rc, out, err = run("-c", schema_setup, "-c", "DROP TABLE zeta", "-c", ".tables")
+check(".tables after DROP TABLE", rc == 0 and out.splitlines() == ["Mixed Case", "alpha"],
+      show(rc, out, err))
+# round trip: the printed schema re-creates the same tables
+rc, out, err = run("-c", schema_setup, "-c", ".schema")
+rt = tmpfile("schema_roundtrip.sql", out)
+rc2, out2, err2 = run("-f", rt, "-c", ".schema")
+check(".schema output runs as a script and re-creates the same schema",
+      rc == 0 and rc2 == 0 and out2 == out, show(rc2, out2, err2))
+# lineitem: the TPC-H spec's column order and types (written from the spec, clause 1.4.1)
+spec = [("l_orderkey", "BIGINT"), ("l_partkey", "BIGINT"), ("l_suppkey", "BIGINT"),
+        ("l_linenumber", "INTEGER"), ("l_quantity", "DECIMAL(15,2)"),
+        ("l_extendedprice", "DECIMAL(15,2)"), ("l_discount", "DECIMAL(15,2)"),
+        ("l_tax", "DECIMAL(15,2)"), ("l_returnflag", "VARCHAR"), ("l_linestatus", "VARCHAR"),
+        ("l_shipdate", "DATE"), ("l_commitdate", "DATE"), ("l_receiptdate", "DATE"),
+        ("l_shipinstruct", "VARCHAR"), ("l_shipmode", "VARCHAR"), ("l_comment", "VARCHAR")]
+want_li = "CREATE TABLE lineitem(" + ", ".join(f"{n} {t} NOT NULL" for n, t in spec) + ");"
+rc, out, err = run("-c", "CALL dbgen(sf => 0.001)", "-c", ".schema lineitem")
+check(".schema lineitem after dbgen", rc == 0 and out.strip() == want_li, show(rc, out, err))
+rc, out, err = run("-c", ".tables extra")
+check(".tables with an argument: usage error", rc == 1 and err.startswith("Error: usage: .tables"),
+      show(rc, out, err))
+
+# ---- EXPLAIN (ANALYZE, FORMAT JSON): every pipeline (B4) --------------------------------------
+
+prep4 = ("CREATE TABLE t4(a INTEGER, b VARCHAR);"
+         "INSERT INTO t4 VALUES (1,'x'),(2,NULL),(3,'q'),(4,'q'),(5,'x'),(6,'x')")
+# expected pipelines from the plan shapes (EXPLAIN): source -> streaming ops -> sink, with the
+# in-place SORT/LIMIT/RESULT steps on a sink's buffer appended to that pipeline
+cases4 = [
+    ("SELECT b, count(*) FROM t4 WHERE a > 1 GROUP BY b ORDER BY 2 DESC LIMIT 2",
+     ["SCAN t4 -> FILTER -> HASH_AGGREGATE", "HASH_AGGREGATE -> SORT -> LIMIT -> RESULT"], 5),
+    ("SELECT b, count(*) + 1 FROM t4 WHERE a > 1 GROUP BY b ORDER BY 2 DESC LIMIT 2",
+     ["SCAN t4 -> FILTER -> HASH_AGGREGATE", "HASH_AGGREGATE -> PROJECT -> SORT -> LIMIT -> RESULT"], 5),
+    ("SELECT a FROM t4 ORDER BY a LIMIT 2", ["SCAN t4 -> SORT -> LIMIT -> RESULT"], None),
+    ("SELECT count(*) FROM t4", ["SCAN t4 -> HASH_AGGREGATE", "HASH_AGGREGATE -> RESULT"], 6),
+    ("SELECT b, count(*) FROM t4 GROUP BY b",
+     ["SCAN t4 -> HASH_AGGREGATE", "HASH_AGGREGATE -> RESULT"], 6),
+    ("SELECT b FROM t4 ORDER BY a",
+     ["SCAN t4 -> PROJECT -> SORT", "SORT -> PROJECT -> RESULT"], 6),
+]
+for sql, want_ops, rows1 in cases4:
+    for opts in ([], ["--threads", "3", "--morsel-rows", "2"]):
+        rc, out, err = run(*opts, "--csv", "-c", prep4, "-c", "EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        try:
+            j = json.loads(out)
+            ops = [p["operators"] for p in j["pipelines"]]
+            ids = [p["id"] for p in j["pipelines"]]
+            keys_ok = set(j) == {"execution_ms", "threads", "pipelines"} and all(
+                set(p) == {"id", "operators", "tier", "rows", "morsels"} for p in j["pipelines"])
+        except (ValueError, KeyError, TypeError):
+            j, ops, ids, keys_ok = None, None, None, False
+        good = rc == 0 and keys_ok and ops == want_ops and ids == list(range(1, len(want_ops) + 1))
+        if good and rows1 is not None:
+            good = j["pipelines"][0]["rows"] == rows1
+        check(f"EXPLAIN ANALYZE JSON pipelines {opts}: {sql}", good,
+              f"want {want_ops}; " + show(rc, out, err))
+rc, out, err = run("--csv", "-c", prep4, "-c",
+                   "SELECT b, count(*) AS n FROM t4 WHERE a > 1 GROUP BY b ORDER BY 2 DESC, 1 LIMIT 2")
+check("the B4 query's result (x: 2 rows a>1, q: 2 rows; ties ordered by b)",
+      rc == 0 and parse_csv_blocks(out) == [["b", "n"], ["q", "2"], ["x", "2"]], show(rc, out, err))
+
+# ---- NUL bytes in scripts (B2) ------------------------------------------------------------------
+
+
+def run_bytes(*argv, stdin=b""):
+    p = subprocess.run(HY + list(argv), input=stdin, capture_output=True, timeout=300)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+nulpath = os.path.join(TMP, "nul.sql")
+with open(nulpath, "wb") as f:
+    f.write(b"SELECT 1;\0SELECT 2;\n")
+rc, out, err = run_bytes("--csv", "-f", nulpath)
+check("NUL in a -f file: Error names line:col of the NUL, exit 1, nothing run",
+      rc == 1 and err == "Error: line 1:10: invalid NUL byte in input\n" and out == "",
+      show(rc, out, err))
+# the NUL is the 6th character of line 3 ('é' is one character, two bytes)
+rc, out, err = run_bytes("--csv", stdin="SELECT 1;\n-- é\nSELECT 'a\0b';\n".encode())
+check("NUL in stdin (inside a string): position counted in characters, exit 1",
+      rc == 1 and err == "Error: line 3:10: invalid NUL byte in input\n" and out == "",
+      show(rc, out, err))
+rc, out, err = run_bytes("--csv", "-c", "SELECT 1 AS a", "-f", nulpath, "-c", "SELECT 2 AS b")
+check("NUL file among -c: earlier -c ran, then the script stops (bail)",
+      rc == 1 and parse_csv_blocks(out) == [["a"], ["1"]] and "invalid NUL byte" in err,
+      show(rc, out, err))
+
+# ---- option ranges (B11), JSON keys (B16), non-finite doubles (B10) ------------------------------
+
+rc, out, err = run("--threads", "100000", "-c", "SELECT 1")
+check("--threads above the maximum: exit 2 naming the range 1..256",
+      rc == 2 and "1 to 256" in err and '"100000"' in err, show(rc, out, err))
+rc, out, err = run("--threads", "256", "--csv", "-c", "SELECT 7 AS x")
+check("--threads 256 (the maximum) is accepted", rc == 0 and out == "x\n7\n", show(rc, out, err))
+rc, out, err = run("--help")
+check("--help documents the --threads range and inf/nan output",
+      rc == 0 and "1 to 256" in out and "inf" in out and "nan" in out and ".schema" in out,
+      show(rc, out, err))
+
+
+def pairs_no_dups(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate key")
+    return pairs
+
+
+rc, out, err = run("--json", "-c", "SELECT 1 AS a, 2 AS a, 3 AS a_1, 4 AS b, 5 AS a")
+try:
+    doc = json.loads(out, object_pairs_hook=pairs_no_dups)
+except ValueError:
+    doc = None
+check("--json: duplicate column names get unique keys in column order",
+      rc == 0 and doc == [[("a", 1), ("a_1", 2), ("a_1_1", 3), ("b", 4), ("a_2", 5)]],
+      show(rc, out, err))
+rc, out, err = run("--json", "-c",
+                   "SELECT CAST(1e308 AS DOUBLE) * 10 AS p, CAST(-1e308 AS DOUBLE) * 10 AS m")
+try:
+    doc = json.loads(out)
+except ValueError:
+    doc = None
+check("--json: non-finite doubles are the strings inf/-inf", rc == 0 and doc == [{"p": "inf", "m": "-inf"}],
+      show(rc, out, err))
+rc, out, err = run("--csv", "-c", "SELECT CAST(1e308 AS DOUBLE) * 10 AS p")
+check("--csv: overflowing double prints inf", rc == 0 and out == "p\ninf\n", show(rc, out, err))
+
+# ---- which error is reported does not depend on --threads/--morsel-rows (B13) -------------------
+
+# row 1: b + 1 = 1 fits, -i overflows INTEGER; row 2: b + 1 overflows BIGINT. The first failing
+# row (in table order) is row 1, and its first failing expression is -i.
+b13 = ["-c", "CREATE TABLE e13(i INTEGER, b BIGINT);"
+       "INSERT INTO e13 VALUES (-2147483648, 0), (1, 9223372036854775807)",
+       "-c", "SELECT b + 1, -i FROM e13"]
+errs13 = set()
+for opts in ([], ["--morsel-rows", "1"], ["--morsel-rows", "1", "--threads", "2"],
+             ["--threads", "4", "--morsel-rows", "3"]):
+    rc, out, err = run(*opts, *b13)
+    errs13.add((rc, err))
+check("the error reported is the first failing row's, for every --threads/--morsel-rows",
+      errs13 == {(1, "Error: integer out of range\n")}, repr(errs13))
+# many rows, the first bad one far from the start: same error whatever the settings
+rows13 = ",".join(f"({k}, {k})" for k in range(1, 3000))
+b13b = ["-c", "CREATE TABLE f13(i INTEGER, b BIGINT); INSERT INTO f13 VALUES " + rows13 +
+        ", (2000000000, 1), (5, 0), (7, 9223372036854775807)",
+        "-c", "SELECT b * 2, i * 2, 100 // b FROM f13"]
+errs13 = set()
+for opts in ([], ["--morsel-rows", "7"], ["--morsel-rows", "1000", "--threads", "3"],
+             ["--threads", "2", "--morsel-rows", "1"]):
+    rc, out, err = run(*opts, *b13b)
+    errs13.add((rc, err))
+check("first failing row wins over later rows and batch order (integer * overflow first)",
+      errs13 == {(1, "Error: integer out of range\n")}, repr(errs13))
+
 # ---- progress bar ---------------------------------------------------------------------------
 
 rc, out, err = run("--csv", "-c", "CALL dbgen(sf => 0.05)", "-c", "SELECT count(*) AS n FROM lineitem")
