@@ -93,6 +93,17 @@
 
 #define HY_SITE_MAX_BYTES 8
 
+/* Stack probing (stack-clash protection), both backends: a frame larger than
+ * HY_STACK_PROBE bytes is allocated one HY_STACK_PROBE step at a time from
+ * the top, with a store at the new stack pointer after every step (and at
+ * the bottom), so no access ever lands more than one probe step below the
+ * last touched stack word: a guard page of >= 4 KiB always faults before
+ * anything below it is written. The step is a fixed 4096, never the runtime
+ * page size. Frames above HY_MAX_FRAME bytes are refused with a clear
+ * compile error ("frame of N bytes exceeds the limit"). */
+#define HY_STACK_PROBE 4096u
+#define HY_MAX_FRAME (1u << 20)
+
 /* A guard branch that may be patched between orig and alt. */
 struct hy_patch_site {
     uint32_t off;                 /* from function start */

@@ -423,13 +423,24 @@ struct hy_func *hy_parse_func(const char *src, size_t len, const struct hy_helpe
 
 /* ---- reference evaluator (ir_eval.c): the oracle ----
  * Values are raw 64-bit patterns (f64 as IEEE bits, i32 in the low half).
- * Loads and stores access host memory directly, so pass real pointers.
+ * Loads and stores access host memory directly, so pass real pointers
+ * (or set check_mem and the valid ranges in hy_eval_opts).
  * Helpers are called through their addresses. */
+struct hy_mem_range {
+    uint64_t lo, hi;                  /* valid bytes [lo, hi) */
+};
 struct hy_eval_opts {
     uint64_t max_steps;               /* 0 = default (10^8) */
     /* guard ids whose site is NOP-ed (never exit); may be NULL */
     const uint32_t *disabled;
     uint32_t ndisabled;
+    /* Bounds checking (tools running untrusted .hir text): when check_mem
+     * is set, every load/store must lie entirely inside one of the nmem
+     * ranges, else hy_eval fails with "bbB:I: load of N bytes at 0x...
+     * is outside every known buffer" (no memory is touched). */
+    int check_mem;
+    const struct hy_mem_range *mem;
+    uint32_t nmem;
 };
 struct hy_eval_stats {
     uint64_t steps;

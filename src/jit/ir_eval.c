@@ -165,6 +165,12 @@ static int ichk(int op, int t, uint64_t a, uint64_t b, uint64_t *r) {
     return o;
 }
 
+static int in_bounds(const struct hy_eval_opts *o, uint64_t addr, uint64_t n) {
+    for (uint32_t i = 0; o->mem && i < o->nmem; i++)
+        if (addr >= o->mem[i].lo && addr <= o->mem[i].hi && n <= o->mem[i].hi - addr) return 1;
+    return 0;
+}
+
 static int disabled(const struct hy_eval_opts *o, uint32_t id) {
     if (!o || !o->disabled) return 0;
     for (uint32_t i = 0; i < o->ndisabled; i++)
@@ -267,6 +273,12 @@ int hy_eval(const struct hy_func *fn, const struct hy_helpers *helpers, const ui
                 uint64_t addr = A + (in->b >= 0 ? B * in->scale : 0) + (uint64_t)in->imm;
                 void *pa = (void *)(uintptr_t)addr;
                 int m = in->cc;
+                if (opts && opts->check_mem && !in_bounds(opts, addr, hy_mem_size[m])) {
+                    eerr(&e, "%s of %u bytes at 0x%llx is outside every known buffer",
+                         in->op == HY_OP_STORE ? "store" : "load", (unsigned)hy_mem_size[m],
+                         (unsigned long long)addr);
+                    goto out;
+                }
                 if (in->op == HY_OP_STORE) {
                     uint8_t b1 = (uint8_t)C;
                     uint16_t b2 = (uint16_t)C;

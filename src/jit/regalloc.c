@@ -173,6 +173,58 @@ static void extend(struct hy_interval *iv, int32_t pos) {
 
 static const struct hy_ra_opts no_opts;
 
+/* Binary min-heaps for spill-slot assignment. */
+struct busy_slot {
+    int32_t end;
+    uint32_t slot;
+};
+static int busy_less(const struct busy_slot *a, const struct busy_slot *b) {
+    return a->end != b->end ? a->end < b->end : a->slot < b->slot;
+}
+static void busy_push(struct busy_slot *h, uint32_t *n, int32_t end, uint32_t slot) {
+    uint32_t i = (*n)++;
+    struct busy_slot x = {end, slot};
+    while (i && busy_less(&x, &h[(i - 1) / 2])) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = x;
+}
+static void busy_pop(struct busy_slot *h, uint32_t *n) {
+    struct busy_slot x = h[--*n];
+    uint32_t i = 0, m = *n;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= m) break;
+        if (c + 1 < m && busy_less(&h[c + 1], &h[c])) c++;
+        if (!busy_less(&h[c], &x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (m) h[i] = x;
+}
+static void u32heap_push(uint32_t *h, uint32_t *n, uint32_t x) {
+    uint32_t i = (*n)++;
+    while (i && x < h[(i - 1) / 2]) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = x;
+}
+static uint32_t u32heap_pop(uint32_t *h, uint32_t *n) {
+    uint32_t top = h[0], x = h[--*n], i = 0, m = *n;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= m) break;
+        if (c + 1 < m && h[c + 1] < h[c]) c++;
+        if (h[c] >= x) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (m) h[i] = x;
+    return top;
+}
+
 struct order {
     int32_t start;
     int32_t v;
@@ -367,21 +419,31 @@ int hy_regalloc(const struct hy_func *fn, const struct hy_target *tg, const stru
             ord[s].v = spilled[s];
         }
         qsort(ord, nspill, sizeof *ord, cmp_order);
-        int32_t *slot_end = malloc(nspill * sizeof *slot_end);
-        if (!slot_end) goto oom;
+        /* first fit in O(n log n): `busy` is a min-heap of slots by the end
+         * of their last interval; those ending before the next start move
+         * to `freeh`, a min-heap of slot indices, whose smallest is taken
+         * (exactly the lowest-index slot that is free, as a linear search
+         * would find, without the quadratic search over all slots) */
+        struct busy_slot *busy = malloc(nspill * sizeof *busy);
+        uint32_t *freeh = malloc(nspill * sizeof *freeh);
+        if (!busy || !freeh) {
+            free(busy);
+            free(freeh);
+            goto oom;
+        }
+        uint32_t nbusy = 0, nfree = 0;
         for (uint32_t s = 0; s < nspill; s++) {
             int32_t v = ord[s].v;
-            uint32_t slot = ns;
-            for (uint32_t q = 0; q < ns; q++)
-                if (slot_end[q] < ra->iv[v].start) {
-                    slot = q;
-                    break;
-                }
-            if (slot == ns) ns++;
-            slot_end[slot] = ra->iv[v].end;
+            while (nbusy && busy[0].end < ra->iv[v].start) {
+                u32heap_push(freeh, &nfree, busy[0].slot);
+                busy_pop(busy, &nbusy);
+            }
+            uint32_t slot = nfree ? u32heap_pop(freeh, &nfree) : ns++;
+            busy_push(busy, &nbusy, ra->iv[v].end, slot);
             ra->loc[v].slot = (int32_t)slot;
         }
-        free(slot_end);
+        free(busy);
+        free(freeh);
         ra->nslots = ns;
     }
     for (uint32_t v = 0; v < nv; v++) {

@@ -13,9 +13,12 @@
  *
  * ARGS are typed by the function's parameters: integers (decimal or 0x hex),
  * f64 literals (1.5, -inf, nan), and for ptr parameters either a number or
- * `mem`, a zeroed 4 KiB scratch buffer (separate buffers for the native run
- * and the evaluator; their final contents are compared too).
- * Exit status: 0 ok; 1 failure, rejection or mismatch; 2 usage error.
+ * `mem`, a zeroed 4 KiB scratch buffer. The reference evaluator runs first,
+ * bounds-checked against that buffer; `run` then runs the native code on the
+ * same buffer reset to zero, and compares result and final contents.
+ * Exit status: 0 ok; 1 failure (invalid IR, evaluator error such as division
+ * by zero / step limit / access outside the buffer -- native code is then
+ * never run --, compile error, filter rejection, mismatch); 2 usage error.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -70,16 +73,29 @@ static const struct hy_helper tool_helpers[] = {
 };
 static const struct hy_helpers helpers = {tool_helpers, sizeof tool_helpers / sizeof tool_helpers[0]};
 
-static int usage(void) {
-    fprintf(stderr,
+static int usage_to(FILE *f, int rc) {
+    fprintf(f,
             "usage: hyperion-jit run FILE.hir [ARGS...]\n"
             "       hyperion-jit eval FILE.hir [ARGS...]\n"
             "       hyperion-jit dump [--arch x86-64|arm64] [--bin OUT.bin] FILE.hir\n"
             "       hyperion-jit verify --arch x86-64|arm64 [--base ADDR] [--helper ADDR]... FILE.bin\n"
             "       hyperion-jit encodings --arch x86-64|arm64\n"
-            "       hyperion-jit throughput [--arch x86-64|arm64] [--count N] [FILE.hir...]\n");
-    return 2;
+            "       hyperion-jit throughput [--arch x86-64|arm64] [--count N] [FILE.hir...]\n"
+            "       hyperion-jit --help\n"
+            "ARGS: integers, f64 literals, and for ptr parameters a number or `mem` (a zeroed\n"
+            "4 KiB scratch buffer). eval/run check every load and store against that buffer.\n"
+            "run executes native code only after the reference evaluator finished without\n"
+            "error, on the same buffer reset to zero, and compares result and memory.\n"
+            "Env HYPERION_JIT_MAX_STEPS=N sets the evaluator's step limit (default 10^8).\n"
+            "Exit status: 0 success (run: native and evaluator agree; verify: accepted)\n"
+            "             1 failure: unreadable file, parse/verify error, evaluator error\n"
+            "               (division by zero, step limit, access outside the buffer,\n"
+            "               unassigned value), compile error, filter rejection, MISMATCH\n"
+            "             2 usage error (bad command line or arguments)\n");
+    return rc;
 }
+
+static int usage(void) { return usage_to(stderr, 2); }
 
 static char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -143,9 +159,8 @@ static const struct hy_backend *arch_arg(const char *name) {
     return be;
 }
 
-/* Parse ARGS typed by the params; `mem` gives a ptr to mem1 (or mem2). */
-static int parse_args(const struct hy_func *fn, int argc, char **argv, uint64_t *a1, uint64_t *a2, uint8_t *mem1,
-                      uint8_t *mem2) {
+/* Parse ARGS typed by the params; `mem` gives a ptr to the scratch buffer. */
+static int parse_args(const struct hy_func *fn, int argc, char **argv, uint64_t *a, uint8_t *mem) {
     if (argc != fn->nparams) {
         fprintf(stderr, "hyperion-jit: @%s takes %u argument(s), %d given\n", fn->name, fn->nparams, argc);
         return -1;
@@ -156,25 +171,23 @@ static int parse_args(const struct hy_func *fn, int argc, char **argv, uint64_t 
         char *end;
         errno = 0;
         if (t == HY_T_PTR && !strcmp(s, "mem")) {
-            a1[i] = (uint64_t)(uintptr_t)mem1;
-            a2[i] = (uint64_t)(uintptr_t)mem2;
+            a[i] = (uint64_t)(uintptr_t)mem;
             continue;
         }
         if (t == HY_T_F64) {
             double d = strtod(s, &end);
             if (end == s || *end) goto bad;
-            memcpy(&a1[i], &d, 8);
+            memcpy(&a[i], &d, 8);
         } else if (*s == '-') {
             long long v = strtoll(s, &end, 0);
             if (end == s || *end || errno) goto bad;
-            a1[i] = (uint64_t)v;
+            a[i] = (uint64_t)v;
         } else {
             unsigned long long v = strtoull(s, &end, 0);
             if (end == s || *end || errno) goto bad;
-            a1[i] = v;
+            a[i] = v;
         }
-        if (t == HY_T_I32 && (*s == '-' ? (int64_t)a1[i] < INT32_MIN : a1[i] > UINT32_MAX)) goto bad;
-        a2[i] = a1[i];
+        if (t == HY_T_I32 && (*s == '-' ? (int64_t)a[i] < INT32_MIN : a[i] > UINT32_MAX)) goto bad;
         continue;
     bad:
         fprintf(stderr, "hyperion-jit: argument %d ('%s') is not a valid %s\n", i + 1, s, hy_type_name[t]);
@@ -183,18 +196,24 @@ static int parse_args(const struct hy_func *fn, int argc, char **argv, uint64_t 
     return 0;
 }
 
-static void print_value(int type, uint64_t v) {
+static void format_value(int type, uint64_t v, char *out, size_t cap) {
     switch (type) {
-    case HY_T_VOID: printf("void\n"); break;
-    case HY_T_I32: printf("%" PRId32 "\n", (int32_t)(uint32_t)v); break;
-    case HY_T_I64: printf("%" PRId64 "\n", (int64_t)v); break;
-    case HY_T_PTR: printf("0x%" PRIx64 "\n", v); break;
+    case HY_T_VOID: snprintf(out, cap, "void"); break;
+    case HY_T_I32: snprintf(out, cap, "%" PRId32, (int32_t)(uint32_t)v); break;
+    case HY_T_I64: snprintf(out, cap, "%" PRId64, (int64_t)v); break;
+    case HY_T_PTR: snprintf(out, cap, "0x%" PRIx64, v); break;
     default: {
         double d;
         memcpy(&d, &v, 8);
-        printf("%.17g\n", d);
+        snprintf(out, cap, "%.17g", d);
     }
     }
+}
+
+static void print_value(int type, uint64_t v) {
+    char buf[64];
+    format_value(type, v, buf, sizeof buf);
+    printf("%s\n", buf);
 }
 
 static int same(int type, uint64_t a, uint64_t b) {
@@ -209,29 +228,48 @@ static int same(int type, uint64_t a, uint64_t b) {
     return a == b;
 }
 
+/* eval and run. The evaluator always runs first, bounds-checked against the
+ * one scratch buffer `mem` (loads/stores anywhere else, e.g. through a
+ * numeric ptr argument, are a clear error). If it reports an error (undefined
+ * behaviour such as division by zero, the step limit, an out-of-bounds
+ * access), `run` stops there: native code only ever runs programs the
+ * evaluator finished. The native run gets the same buffer back with the same
+ * initial contents, so address-derived results and memory are comparable. */
 static int cmd_eval(int argc, char **argv, int native) {
     if (argc < 1) return usage();
     struct hy_func *fn = load_hir(argv[0]);
     if (!fn) return 1;
-    static uint8_t mem1[MEM_BYTES], mem2[MEM_BYTES];
-    uint64_t a1[HY_MAX_ARGS] = {0}, a2[HY_MAX_ARGS] = {0};
-    if (parse_args(fn, argc - 1, argv + 1, a1, a2, mem1, mem2)) {
+    static uint8_t mem[MEM_BYTES], mem_eval[MEM_BYTES];
+    memset(mem, 0, sizeof mem);
+    uint64_t a[HY_MAX_ARGS] = {0};
+    if (parse_args(fn, argc - 1, argv + 1, a, mem)) {
         hy_func_free(fn);
         return 2;
     }
     char err[300];
     uint64_t ev = 0;
-    int erc = hy_eval(fn, &helpers, a2, &ev, NULL, NULL, err, sizeof err);
-    if (!native) {
-        int ret = fn->ret;
+    struct hy_mem_range range = {(uint64_t)(uintptr_t)mem, (uint64_t)(uintptr_t)mem + MEM_BYTES};
+    struct hy_eval_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.check_mem = 1;
+    const char *steps = getenv("HYPERION_JIT_MAX_STEPS");
+    if (steps && *steps) eo.max_steps = strtoull(steps, NULL, 0);
+    eo.mem = &range;
+    eo.nmem = 1;
+    int erc = hy_eval(fn, &helpers, a, &ev, &eo, NULL, err, sizeof err);
+    if (erc) {
+        fprintf(stderr, "%s\n", err);
+        if (native) fprintf(stderr, "hyperion-jit: not running native code: the reference evaluator failed\n");
         hy_func_free(fn);
-        if (erc) {
-            fprintf(stderr, "%s\n", err);
-            return 1;
-        }
-        print_value(ret, ev);
+        return 1;
+    }
+    if (!native) {
+        print_value(fn->ret, ev);
+        hy_func_free(fn);
         return 0;
     }
+    memcpy(mem_eval, mem, MEM_BYTES);
+    memset(mem, 0, sizeof mem); /* the same initial contents for the native run */
     struct hy_jit_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.helpers = &helpers;
@@ -248,15 +286,15 @@ static int cmd_eval(int argc, char **argv, int native) {
         hy_func_free(fn);
         return 1;
     }
-    uint64_t r = hy_jit_invoke(c, a1);
+    uint64_t r = hy_jit_invoke(c, a);
     print_value(fn->ret, r);
     int rc = 0;
-    if (erc) {
-        fprintf(stderr, "hyperion-jit: note: the reference evaluator could not check this run: %s\n", err);
-    } else if (!same(fn->ret, r, ev) || memcmp(mem1, mem2, MEM_BYTES)) {
-        fprintf(stderr, "hyperion-jit: MISMATCH: native and reference evaluator differ (evaluator: ");
-        print_value(fn->ret, ev);
-        fprintf(stderr, "%s)\n", memcmp(mem1, mem2, MEM_BYTES) ? "memory contents differ" : "");
+    int memdiff = memcmp(mem, mem_eval, MEM_BYTES) != 0;
+    if (!same(fn->ret, r, ev) || memdiff) {
+        char want[64];
+        format_value(fn->ret, ev, want, sizeof want);
+        fprintf(stderr, "hyperion-jit: MISMATCH: native and reference evaluator differ (evaluator: %s%s)\n", want,
+                memdiff ? "; memory contents differ" : "");
         rc = 1;
     }
     hy_jit_code_free(j, c);
@@ -491,6 +529,7 @@ static int cmd_throughput(int argc, char **argv) {
 int main(int argc, char **argv) {
     if (argc < 2) return usage();
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) return usage_to(stdout, 0);
     if (!strcmp(cmd, "run")) return cmd_eval(argc - 2, argv + 2, 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 2, argv + 2, 0);
     if (!strcmp(cmd, "dump")) return cmd_dump(argc - 2, argv + 2);

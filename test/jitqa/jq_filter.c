@@ -716,10 +716,46 @@ static void real_code(const char *dir, long *nx, long *na) {
     closedir(d);
 }
 
+/* JQ-9: REX bits our encoder never sets are refused (default deny, exactly
+ * our forms); the canonical encodings of the same instructions (checked
+ * with objdump by hand: same mnemonic and operands) are accepted. */
+static void x86_rex_strict(void) {
+    static const struct {
+        const char *bad, *good, *what;
+    } t[] = {
+        {"4c d3 e2", "48 d3 e2", "rex.WR shl rdx, cl (REX.R on a /digit form)"},
+        {"4c f7 d8", "48 f7 d8", "rex.WR neg rax"},
+        {"40 01 c8", "01 c8", "empty REX on add eax, ecx"},
+        {"40 0f af c1", "0f af c1", "empty REX on imul eax, ecx"},
+        {"f2 40 0f 58 c1", "f2 0f 58 c1", "empty REX on addsd xmm0, xmm1"},
+        {"40 0f b6 c1", "0f b6 c1", "empty REX on movzx eax, cl"},
+        {"4a 89 d2", "48 89 d2", "rex.WX mov rdx, rdx (REX.X without SIB)"},
+        {"42 8b 00", "8b 00", "rex.X mov eax, [rax] (REX.X without SIB)"},
+        {"4f 89 c0", "4d 89 c0", "rex.WRXB mov r8, r8"},
+        {"47 89 c0", "45 89 c0", "rex.RXB mov r8d, r8d"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct bytes v;
+        v.n = 0;
+        put(&v, "55");
+        put(&v, t[i].bad);
+        put(&v, "5d c3");
+        X86_EXPECT(0, v, t[i].what);
+        v.n = 0;
+        put(&v, "55");
+        put(&v, t[i].good);
+        put(&v, "5d c3");
+        X86_EXPECT(1, v, t[i].good);
+    }
+    struct bytes v;
+    v.n = 0;
+    put(&v, "55 40 0f b6 f6 5d c3"); /* movzx esi, sil: the empty REX is needed */
+    X86_EXPECT(1, v, "movzx esi, sil");
+}
+
 /* The backend filters' own patch-range rule (defence in depth beside
  * hy_patch_check): a "patch" whose changed range is outside every registered
- * site must be refused by the filter itself. x86-64 implements it; see bug
- * JQ-5 for ARM64 (reported, not asserted here). */
+ * site must be refused by the filter itself, on both ISAs (JQ-5 fixed). */
 static void filter_range_rule(void) {
     struct bytes v;
     v.n = 0;
@@ -754,6 +790,37 @@ static void filter_range_rule(void) {
     v.b[7] = 0x75; /* jne: neither orig nor alt */
     v.b[8] = 0x02;
     JQ_CHECK(&Q, hy_backend_x86_64()->filter(&in, &o) != 0, "x86: site holding a different branch accepted");
+
+    /* ARM64: cbz x0, +12; nop; nop; ret -- site at +0 */
+    static const uint32_t w[4] = {0xB4000060u, 0xD503201Fu, 0xD503201Fu, 0xD65F03C0u};
+    uint8_t b[16];
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 4; k++) b[4 * i + k] = (uint8_t)(w[i] >> (8 * k));
+    memset(&s, 0, sizeof s);
+    s.off = 0;
+    s.len = 4;
+    memcpy(s.orig, b, 4);
+    for (int k = 0; k < 4; k++) s.alt[k] = (uint8_t)(0xD503201Fu >> (8 * k));
+    memset(&in, 0, sizeof in);
+    in.code = b;
+    in.len = sizeof b;
+    in.base = BASE;
+    in.sites = &s;
+    in.nsites = 1;
+    in.range_off = 0;
+    in.range_len = 4;
+    JQ_CHECK(&Q, hy_backend_arm64()->filter(&in, &o) == 0, "arm64: patch of the site itself refused: %s", o.reason);
+    memcpy(b, s.alt, 4);
+    JQ_CHECK(&Q, hy_backend_arm64()->filter(&in, &o) == 0, "arm64: site holding its NOP refused: %s", o.reason);
+    for (size_t off = 1; off < sizeof b; off++) {
+        in.range_off = off;
+        in.range_len = off < 12 ? 4 : 1;
+        JQ_CHECK(&Q, hy_backend_arm64()->filter(&in, &o) != 0, "arm64: patch range [%zu,+%zu) outside the site accepted",
+                 in.range_off, in.range_len);
+    }
+    in.range_off = 12;
+    in.range_len = 8; /* past the end */
+    JQ_CHECK(&Q, hy_backend_arm64()->filter(&in, &o) != 0, "arm64: patch range past the end accepted");
 }
 
 int main(int argc, char **argv) {
@@ -768,6 +835,7 @@ int main(int argc, char **argv) {
     x86_handmade();
     a64_handmade();
     filter_range_rule();
+    x86_rex_strict();
     long nx = 0, na = 0;
     real_code(argv[1], &nx, &na);
     a64_sweeps();

@@ -11,7 +11,9 @@
  *   then the used D8-D15 (ascending), then the spill slots (8 bytes each),
  *   then padding to a multiple of 16. X29 = SP after the prologue; SP never
  *   moves in the body, so every BL/BLR sees an aligned SP.
- *   Prologue: stp x29, x30, [sp, #-N]! (or sub sp + stp for N > 504);
+ *   Prologue: stp x29, x30, [sp, #-N]! (or sub sp + stp for N > 504;
+ *   above 4096 bytes, `sub sp, sp, #1, lsl #12; str x16, [sp]` per 4 KiB
+ *   step from the top first -- stack probing, see backend.h);
  *   mov x29, sp; stp/str of the callee-saved registers.
  *
  * Registers: X16, X17, X15 and D31, D30 are the backend's scratch; X18 (the
@@ -190,8 +192,9 @@ static void frame_layout(struct al *a) {
     a->slot_base = 16 + 8 * (a->ncsx + a->ncsd);
     uint64_t bytes = (uint64_t)a->slot_base + 8 * (uint64_t)a->ra->nslots;
     bytes = (bytes + 15) & ~(uint64_t)15;
-    if (bytes > 0xFFF000) {
-        al_fail(a, "frame of %llu bytes is too large", (unsigned long long)bytes);
+    if (bytes > HY_MAX_FRAME) {
+        al_fail(a, "frame of %llu bytes exceeds the limit of %u bytes (too many spilled values)",
+                (unsigned long long)bytes, HY_MAX_FRAME);
         bytes = 16;
     }
     a->frame = (uint32_t)bytes;
@@ -227,7 +230,17 @@ static void prologue(struct al *a) {
     if (a->frame <= 504) {
         al_put(a, a64_ldstp(&a->err, A64_STP_X_PRE, A64_FP, A64_LR, A64_SP, -(int64_t)a->frame));
     } else {
-        sp_adjust(a, 1, a->frame);
+        /* stack probing: above one page, lower SP one 4 KiB step at a time
+         * from the top and touch each new page; the stp of FP/LR at the
+         * bottom is the last probe (it lies at most 4 KiB below the
+         * previous one). SP stays a multiple of 16 after every step. */
+        uint32_t left = a->frame;
+        while (left > HY_STACK_PROBE) {
+            sp_adjust(a, 1, HY_STACK_PROBE);
+            al_put(a, a64_ldst_uoff(&a->err, A64_STR_X, AL_S0, A64_SP, 0));
+            left -= HY_STACK_PROBE;
+        }
+        sp_adjust(a, 1, left);
         al_put(a, a64_ldstp(&a->err, A64_STP_X, A64_FP, A64_LR, A64_SP, 0));
     }
     al_put(a, a64_mov_sp(&a->err, 1, A64_FP, A64_SP));
@@ -433,6 +446,25 @@ static int a64_backend_filter(const struct hy_filter_in *in, struct hy_filter_ou
             snprintf(out->reason, sizeof out->reason,
                      "arm64 filter: patch site %u is not a conditional branch / NOP pair", s);
             return -1;
+        }
+    }
+    /* a patch may only touch registered sites (same rule as x86-64) */
+    if (in->range_len && !(in->range_off == 0 && in->range_len == in->len)) {
+        if (in->range_off > in->len || in->range_len > in->len - in->range_off) {
+            out->off = in->range_off;
+            snprintf(out->reason, sizeof out->reason, "arm64 filter: patch range outside the function");
+            return -1;
+        }
+        for (size_t k = in->range_off; k < in->range_off + in->range_len; k++) {
+            int inside = 0;
+            for (uint32_t i = 0; i < in->nsites && !inside; i++)
+                inside = k >= in->sites[i].off && k < (size_t)in->sites[i].off + in->sites[i].len;
+            if (!inside) {
+                out->off = k;
+                snprintf(out->reason, sizeof out->reason,
+                         "arm64 filter: patched byte 0x%zx is outside every registered patch site", k);
+                return -1;
+            }
         }
     }
     return 0;

@@ -14,6 +14,10 @@
  *   below    spill slots, 8 bytes each, then padding so that RSP is 16-byte
  *            aligned after the prologue; no call is ever made with anything
  *            else pushed, so RSP is aligned at every call.
+ * Stack probing: a slot area of HY_STACK_PROBE (4096) bytes or more is
+ *   reserved as `sub rsp, 4096; mov [rsp], r11` per page from the top, then
+ *   `sub rsp, rest; mov [rsp], r11` (see backend.h); larger than
+ *   HY_MAX_FRAME is refused.
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,7 +99,21 @@ static void prologue(struct xl *x) {
   x86_push(b, X86_RBP);
   x86_mov_rr(b, 64, X86_RBP, X86_RSP);
   for (uint32_t i = 0; i < x->nsaved; i++) x86_push(b, x->saved[i]);
-  if (x->spill) x86_sub_ri(b, 64, X86_RSP, x->spill);
+  if (x->spill >= HY_STACK_PROBE) {
+    /* stack probing: one page at a time from the top, touching each */
+    uint32_t left = x->spill;
+    while (left >= HY_STACK_PROBE) {
+      x86_sub_ri(b, 64, X86_RSP, HY_STACK_PROBE);
+      x86_mov_mr(b, 64, x86_mem(X86_RSP, 0), XL_S1);
+      left -= HY_STACK_PROBE;
+    }
+    if (left) {
+      x86_sub_ri(b, 64, X86_RSP, left);
+      x86_mov_mr(b, 64, x86_mem(X86_RSP, 0), XL_S1);
+    }
+  } else if (x->spill) {
+    x86_sub_ri(b, 64, X86_RSP, x->spill);
+  }
   /* parameters: from their ABI registers to their allocated locations */
   struct hy_move mv[HY_MAX_ARGS];
   memset(mv, 0, sizeof mv);
@@ -248,6 +266,11 @@ static int x86_emit_function(struct hy_lower *lw) {
   uint32_t total = (below + 15u) & ~15u;
   x.spill = total - 8 * x.nsaved;
   lw->frame_size = 8 + total; /* saved rbp + saved regs + slots (+pad) */
+  if ((uint64_t)8 * lw->ra->nslots + 8 * x.nsaved + 8 > HY_MAX_FRAME) {
+    hy_lower_fail(lw, "x86-64: frame of %llu bytes exceeds the limit of %u bytes (too many spilled values)",
+                  (unsigned long long)8 * lw->ra->nslots + 8 * x.nsaved + 8, HY_MAX_FRAME);
+    return HY_EMIT_ERROR;
+  }
   uint32_t nlab = lw->fn->nblocks;
   for (uint32_t bi = 0; bi < lw->fn->nblocks; bi++)
     for (uint32_t i = 0; i < lw->fn->blocks[bi].n; i++) nlab += xl_internal_labels(&lw->fn->blocks[bi].ins[i]);

@@ -2,7 +2,7 @@
  * by the disassembler and the Safe Opcode Filter.  Anything the table does
  * not describe is refused (returns 0): no other legacy prefixes (lock, rep,
  * segment overrides), no RIP-relative or absolute addressing, no ah..bh byte
- * registers, no REX outside its place. */
+ * registers, no REX outside its place, no REX bit the encoder would not set. */
 #include "arch/x86_64/x86_dec.h"
 
 #include <pthread.h>
@@ -133,6 +133,30 @@ int x86_decode(const uint8_t *p, size_t n, struct x86_insn *d) {
   /* Without REX, byte registers 4..7 are ah..bh: we never emit those. */
   if (!rex && f->regc == X86_C_G8 && d->reg >= 4 && d->reg <= 7) return 0;
   if (!rex && f->rmc == X86_C_G8 && d->rm >= 4 && d->rm <= 7) return 0;
+  /* The REX byte must be exactly the one the encoder emits (JQ-9): W as the
+   * form requires, R only for a ModRM.reg register >= 8 (never for an opcode
+   * extension), X only for a SIB index >= 8, B only for an r/m, base or
+   * opcode register >= 8, and an empty REX (0x40) only where a byte
+   * register spl..dil needs it. */
+  if (rex) {
+    int want = f->wrule == X86_W1 ? 8 : 0, need = 0;
+    if (f->flags & X86_F_OREG) {
+      if (d->reg & 8) want |= 1;
+    } else if (f->ext == X86_EXT_REG && d->reg >= 0 && (d->reg & 8)) {
+      want |= 4;
+    }
+    if (f->ext != X86_EXT_NONE) {
+      if (d->rm >= 0) {
+        if (d->rm & 8) want |= 1;
+      } else if (d->has_mem) {
+        if (d->mem.base != X86_NOREG && (d->mem.base & 8)) want |= 1;
+        if (d->mem.index != X86_NOREG && (d->mem.index & 8)) want |= 2;
+      }
+    }
+    if (f->regc == X86_C_G8 && d->reg >= 4 && d->reg <= 7) need = 1;
+    if (f->rmc == X86_C_G8 && d->rm >= 4 && d->rm <= 7) need = 1;
+    if (rex != ((want || need) ? (0x40 | want) : 0)) return 0;
+  }
   int isz = imm_size(f->shape);
   if (i + (size_t)isz > n) return 0;
   uint64_t v = 0;

@@ -66,7 +66,16 @@ static void check_code(const struct hy_jit_code *c, const char *what) {
               "%s: first word %08x is not stp x29, x30, [sp, #-%u]!", what, word(c, 0), c->frame_size);
         p = 4;
     } else {
-        uint32_t hi = c->frame_size & 0xFFF000u, lo = c->frame_size & 0xFFFu;
+        /* stack probing above one page (JQ-7): one 4 KiB step at a time from
+         * the top, each followed by a store at the new SP, then the rest */
+        uint32_t left = c->frame_size;
+        while (left > 4096) {
+            CHECK(word(c, p) == a64_addsub_imm(&e, A64_SUB_X_IMM, A64_SP, A64_SP, 1, 1), "%s: probe sub sp, 4096", what);
+            CHECK(word(c, p + 4) == a64_ldst_uoff(&e, A64_STR_X, 16, A64_SP, 0), "%s: probe str x16, [sp]", what);
+            p += 8;
+            left -= 4096;
+        }
+        uint32_t hi = left & 0xFFF000u, lo = left & 0xFFFu;
         if (hi) {
             CHECK(word(c, p) == a64_addsub_imm(&e, A64_SUB_X_IMM, A64_SP, A64_SP, hi >> 12, 1), "%s: sub sp hi", what);
             p += 4;

@@ -173,7 +173,7 @@ static struct hy_jit_code *compile(struct t *T, struct hy_func *fn) {
 static uint64_t eval(struct t *T, struct hy_func *fn, const uint64_t *args, const uint32_t *dis, uint32_t ndis) {
   uint64_t r = 0;
   char err[256];
-  struct hy_eval_opts o = {0, dis, ndis};
+  struct hy_eval_opts o = {.max_steps = 0, .disabled = dis, .ndisabled = ndis};
   int rc = hy_eval(fn, &helpers, args, &r, &o, NULL, err, sizeof err);
   CHECK(T, rc == 0, "eval %s: %s", fn->name, err);
   return r;
@@ -419,7 +419,7 @@ static void test_random(struct t *T, int count) {
       struct hy_eval_stats st;
       uint64_t want = 0;
       char err[256];
-      struct hy_eval_opts eo = {0, dis, ndis};
+      struct hy_eval_opts eo = {.max_steps = 0, .disabled = dis, .ndisabled = ndis};
       int rc = hy_eval(fn, &helpers, args, &want, &eo, &st, err, sizeof err);
       CHECK(T, rc == 0, "eval seed %d: %s", s, err);
       exits += st.exits_taken > 0;
