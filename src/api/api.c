@@ -83,9 +83,16 @@ hy_status hy_exec_next(hy_db *db, const char *sql, size_t *offset, hy_result **o
         hy_error_set(&db->err, HY_E_INTERNAL, "offset is NULL");
         return HY_ERROR;
     }
-    if (*offset > strlen(sql)) *offset = strlen(sql);
+    /* Clamp an offset past the end of the text. Only an offset we did not hand out for this
+     * text needs the check, and strnlen bounds it by the offset, never the whole script. */
+    if (!(sql == db->next_sql && *offset == db->next_end)) {
+        size_t n = strnlen(sql, *offset);
+        if (n < *offset) *offset = n;
+    }
     hy_result *r = NULL;
     hy_status s = exec_one(db, sql, offset, &r);
+    db->next_sql = sql;
+    db->next_end = *offset;
     if (out) *out = r;
     else hy_result_free(r);
     return s;

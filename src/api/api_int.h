@@ -15,6 +15,11 @@ struct hy_db {
     hy_progress_fn progress;
     void *progress_ud;
     atomic_int interrupt;
+    /* hy_exec_next: the text and end offset of the previous call. An offset we returned for
+     * the same text is known to be within it, so the next call need not re-scan the prefix
+     * (which made a script of N statements O(N^2)). */
+    const char *next_sql;
+    size_t next_end;
 };
 
 /* schema.c: a CREATE TABLE statement that re-creates t's schema (malloc'd, ends in ';'). */

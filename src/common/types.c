@@ -252,11 +252,52 @@ bool hy_dec_fits(hy_i128 v, int prec) {
     return u128_abs(v) < (hy_u128)hy_pow10_i128[prec];
 }
 
+/* ---- Bitmaps ------------------------------------------------------------------------------ */
+
+/* The k (1..64) low bits of w into dst bits [pos, pos+k). */
+static inline void bits_put(uint64_t *dst, int64_t pos, uint64_t w, int k) {
+    uint64_t mask = k == 64 ? ~(uint64_t)0 : (((uint64_t)1 << k) - 1);
+    w &= mask;
+    int64_t word = pos >> 6;
+    int sh = (int)(pos & 63);
+    dst[word] = (dst[word] & ~(mask << sh)) | (w << sh);
+    if (sh && sh + k > 64) {
+        int rem = sh + k - 64;
+        uint64_t m2 = ((uint64_t)1 << rem) - 1;
+        dst[word + 1] = (dst[word + 1] & ~m2) | (w >> (64 - sh));
+    }
+}
+
+/* src bits [pos, pos+k) (k in 1..64) as the low bits of a word; reads no word past them. */
+static inline uint64_t bits_get(const uint64_t *src, int64_t pos, int k) {
+    int64_t word = pos >> 6;
+    int sh = (int)(pos & 63);
+    uint64_t w = src[word] >> sh;
+    if (sh && sh + k > 64) w |= src[word + 1] << (64 - sh);
+    return w;
+}
+
+void hy_bits_copy_at(uint64_t *dst, int64_t doff, const uint64_t *src, int64_t soff, int64_t n) {
+    for (int64_t i = 0; i < n; i += 64) {
+        int k = n - i < 64 ? (int)(n - i) : 64;
+        bits_put(dst, doff + i, src ? bits_get(src, soff + i, k) : ~(uint64_t)0, k);
+    }
+}
+
 hy_i128 hy_dec_rescale(hy_i128 v, int from_scale, int to_scale) {
     if (to_scale == from_scale) return v;
-    if (to_scale > from_scale) return v * hy_pow10_i128[to_scale - from_scale];
-    int k = from_scale - to_scale;
-    if (k > 38) return 0;
+    /* The difference is computed in 64 bits: int scales far apart must not overflow. */
+    long long diff = (long long)to_scale - from_scale;
+    if (diff > 0) {
+        /* Precondition: the result fits (callers check hy_dec_fits / overflow first). Defensive:
+         * a shift beyond 10^38 or an overflowing product returns 0 instead of indexing past
+         * hy_pow10_i128 or multiplying with undefined behaviour. */
+        hy_i128 r;
+        if (diff > 38 || __builtin_mul_overflow(v, hy_pow10_i128[diff], &r)) return 0;
+        return r;
+    }
+    if (diff < -38) return 0; /* |v| < 2^127 < 10^39 / 2: dropping 39+ digits rounds to 0 */
+    int k = (int)-diff;
     if (k <= 18 && v >= INT64_MIN && v <= INT64_MAX) {
         int64_t x = (int64_t)v, d = (int64_t)pow10_u64[k];
         int64_t q = x / d, r = x % d;
@@ -438,6 +479,11 @@ char *hy_strheap_reserve(hy_strheap *h, size_t n) {
 }
 
 hy_str hy_strheap_add(hy_strheap *h, const char *p, size_t n) {
+    if (!hy_str_len_ok(n)) { /* internal invariant (see types.h): never truncate silently */
+        fprintf(stderr, "hyperion: internal error: string of %zu bytes exceeds the %u-byte limit\n",
+                n, (unsigned)HY_STR_MAX_LEN);
+        abort();
+    }
     char *d = hy_strheap_reserve(h, n + 1);
     if (n) memcpy(d, p, n);
     d[n] = '\0';

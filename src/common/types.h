@@ -34,6 +34,10 @@ typedef struct hy_str {
     const char *ptr;
     uint32_t len;
 } hy_str;
+/* [added] Longest string value: one less than UINT32_MAX so that len + 1 (the NUL) still fits
+ * a uint32_t. Every producer of a new string (concat, casts, CSV, the heap) keeps to it. */
+#define HY_STR_MAX_LEN (UINT32_MAX - 1u)
+static inline bool hy_str_len_ok(size_t n) { return n <= HY_STR_MAX_LEN; }
 
 static inline hy_ltype hy_lt(hy_type id) { hy_ltype t = {id, 0, 0}; return t; }
 static inline hy_ltype hy_lt_dec(int prec, int scale) {
@@ -77,6 +81,9 @@ static inline void hy_valid_set(uint64_t *v, int64_t i, bool valid) {
     else v[i >> 6] &= ~((uint64_t)1 << (i & 63));
 }
 static inline size_t hy_valid_words(int64_t n) { return (size_t)((n + 63) >> 6); }
+/* [added] dst bits [doff, doff+n) = src bits [soff, soff+n), a word at a time (src NULL = all
+ * valid). Bits of dst outside the range are kept; src words beyond the range are not read. */
+void hy_bits_copy_at(uint64_t *dst, int64_t doff, const uint64_t *src, int64_t soff, int64_t n);
 
 /* ---- Dates (proleptic Gregorian) -------------------------------------------------------- */
 int32_t hy_date_from_ymd(int y, int m, int d);
@@ -118,7 +125,10 @@ bool hy_dec_parse(const char *s, size_t len, int prec, int scale, hy_i128 *out);
 hy_parse_status hy_dec_parse_st(const char *s, size_t len, int prec, int scale, hy_i128 *out);
 /* Text with exactly `scale` fractional digits ("37580631.00", "-0.05"); returns length. */
 int hy_dec_format(hy_i128 v, int scale, char *buf, size_t cap);
-/* Change scale; rounding half away from zero when reducing. */
+/* Change scale; rounding half away from zero when reducing (reducing by more than 38 digits
+ * gives 0). Increasing requires the result to fit in 128 bits (callers check first); if it does
+ * not, or the increase exceeds 38 digits, 0 is returned rather than invoking UB. Any int
+ * scales are accepted without overflow. */
 hy_i128 hy_dec_rescale(hy_i128 v, int from_scale, int to_scale);
 /* Number of decimal digits of |v| (0 has 1 digit). */
 int hy_i128_digits(hy_i128 v);
@@ -167,7 +177,9 @@ typedef struct hy_strheap {
 } hy_strheap;
 void hy_strheap_init(hy_strheap *h);
 void hy_strheap_free(hy_strheap *h);
-/* Copy n bytes (plus a NUL terminator) into the heap. */
+/* Copy n bytes (plus a NUL terminator) into the heap. Precondition: hy_str_len_ok(n) (callers
+ * copy existing hy_str values or check first); a violation aborts with a message rather than
+ * truncating the length. */
 hy_str hy_strheap_add(hy_strheap *h, const char *p, size_t n);
 /* [added by S] Reserve n raw bytes (no NUL added) to fill in place, e.g. for a computed
  * string; aborts only if malloc fails. */

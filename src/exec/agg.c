@@ -87,7 +87,7 @@ typedef struct aggcol {
     hy_i128 *isum;
     double *fhi, *flo;
     void *mm;       /* MIN/MAX values (input width) */
-    uint32_t *mcap; /* MIN/MAX VARCHAR: capacity of the owned buffer */
+    size_t *mcap;   /* MIN/MAX VARCHAR: capacity of the owned buffer */
     dset set;
 } aggcol;
 
@@ -149,7 +149,7 @@ static void grow_groups(hy_aggtab *t, int64_t need) {
         case K_MIN:
         case K_MAX:
             c->mm = xrealloc(c->mm, (size_t)cap * hy_xwidth(c->in));
-            if (c->pin == HY_P_STR) c->mcap = xrealloc(c->mcap, (size_t)cap * 4);
+            if (c->pin == HY_P_STR) c->mcap = xrealloc(c->mcap, (size_t)cap * sizeof *c->mcap);
             break;
         default: break;
         }
@@ -448,8 +448,9 @@ static bool sum_overflow(hy_error *err, const aggcol *c) {
 
 static void mm_set_str(aggcol *c, int64_t g, hy_str v) {
     hy_str *d = (hy_str *)c->mm + g;
-    if (c->mcap[g] < v.len + 1) {
-        uint32_t cap = v.len + 1 < 16 ? 16 : v.len + 1;
+    size_t need = (size_t)v.len + 1; /* size_t: no wrap even at len == UINT32_MAX */
+    if (c->mcap[g] < need) {
+        size_t cap = need < 16 ? 16 : need;
         char *p = xrealloc(c->mcap[g] ? (void *)d->ptr : NULL, cap);
         d->ptr = p;
         c->mcap[g] = cap;

@@ -81,7 +81,7 @@ static hy_xstate *xs_const(hy_ltype t, const hy_value *v) {
     s->cval = *v;
     s->cval.type = t;
     if (!v->is_null && hy_phys_of(t) == HY_P_STR) {
-        s->cstr = xcalloc(v->v.s.len + 1, 1);
+        s->cstr = xcalloc((size_t)v->v.s.len + 1, 1);
         if (v->v.s.len) memcpy(s->cstr, v->v.s.ptr, v->v.s.len);
         s->cval.v.s.ptr = s->cstr;
     }

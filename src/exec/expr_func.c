@@ -11,7 +11,11 @@
 static bool round_dec(hy_i128 v, int s, int d, int rs, int rprec, hy_i128 *out) {
     hy_i128 t;
     int ts;
+    /* Clamp the digit count so s - d cannot overflow int: rounding to more than
+     * HY_DEC_MAX_PREC fractional digits keeps v unchanged, rounding to more than
+     * HY_DEC_MAX_PREC + 1 integer digits gives 0 -- exactly what the clamped values give. */
     if (d > HY_DEC_MAX_PREC) d = HY_DEC_MAX_PREC;
+    if (d < -(HY_DEC_MAX_PREC + 1)) d = -(HY_DEC_MAX_PREC + 1);
     if (d >= s) {
         t = v;
         ts = s;
@@ -35,9 +39,12 @@ static bool round_dec(hy_i128 v, int s, int d, int rs, int rprec, hy_i128 *out) 
 }
 
 static double round_f64(double x, int d) {
+    if (!isfinite(x)) return x;
     if (d == 0) return round(x);
     if (d > 330) return x;
-    if (d < -330) return x < 0 ? -0.0 : 0.0;
+    /* |x| <= DBL_MAX < 10^309 / 2, so rounding to 10^309 or coarser gives (signed) zero; doing
+     * it here also avoids pow(10, d) underflowing to 0 and 0/0 below. */
+    if (d < -308) return x < 0 ? -0.0 : 0.0;
     double m = pow(10.0, d);
     double y = round(x * m) / m;
     if (!isfinite(y)) return x;
@@ -124,7 +131,7 @@ static bool fn_string(hy_xstate *s, const uint16_t *sel, int n, hy_error *err) {
         bool up = s->func == HY_FN_UPPER;
         HY_LOOP(sel, n, {
             if (hy_valid_get(V, i)) {
-                char *d = hy_sbuf_alloc(&s->sb, a[i].len + 1);
+                char *d = hy_sbuf_alloc(&s->sb, (size_t)a[i].len + 1);
                 for (uint32_t j = 0; j < a[i].len; j++) {
                     char c = a[i].ptr[j];
                     if (up && c >= 'a' && c <= 'z') c = (char)(c - 32);
@@ -144,7 +151,7 @@ static bool fn_string(hy_xstate *s, const uint16_t *sel, int n, hy_error *err) {
         HY_LOOP(sel, n, {
             if (hy_valid_get(V, i)) {
                 size_t len = (size_t)a[i].len + b[i].len;
-                if (len > UINT32_MAX) return hy_error_set(err, HY_E_RANGE, "string too long");
+                if (!hy_str_len_ok(len)) return hy_error_set(err, HY_E_RANGE, "string too long");
                 char *d = hy_sbuf_alloc(&s->sb, len + 1);
                 if (a[i].len) memcpy(d, a[i].ptr, a[i].len);
                 if (b[i].len) memcpy(d + a[i].len, b[i].ptr, b[i].len);

@@ -270,7 +270,8 @@ static hy_result *exec_copy_from(hy_qctx *q, const hy_stmt *st) {
     hy_table *t = target_table(q, st);
     if (!t) return NULL;
     labeled l = {q, "COPY"};
-    int64_t rows = hy_csv_load(t, st->path, &st->csv, progress_labeled, &l, q->err);
+    int64_t rows = hy_csv_load_intr(t, st->path, &st->csv, q->env->interrupt, progress_labeled, &l,
+                                    q->err);
     hy_progress_end(q, "COPY");
     if (rows < 0) {
         if (!hy_failed(q->err)) hy_error_set(q->err, HY_E_IO, "COPY from \"%s\" failed", st->path);

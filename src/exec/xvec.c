@@ -221,8 +221,7 @@ void hy_mat_append_rows(hy_mat *m, const hy_mat *src, int64_t from, int64_t n, b
         size_t w = hy_xwidth(m->types[c]);
         memcpy((char *)m->data[c] + (size_t)r0 * w, (const char *)src->data[c] + (size_t)from * w,
                (size_t)n * w);
-        for (int64_t k = 0; k < n; k++)
-            hy_valid_set(m->valid[c], r0 + k, hy_valid_get(src->valid[c], from + k));
+        hy_bits_copy_at(m->valid[c], r0, src->valid[c], from, n);
         if (copy_strings && hy_phys_of(m->types[c]) == HY_P_STR) {
             hy_str *d = (hy_str *)m->data[c] + r0;
             for (int64_t k = 0; k < n; k++)

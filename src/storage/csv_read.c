@@ -51,6 +51,7 @@ typedef struct csv_state {
     int64_t nb;
     int64_t loaded;
     hy_error *err;
+    const atomic_int *interrupt; /* may be NULL */
 } csv_state;
 
 enum { ROW_OK, ROW_END, ROW_MORE, ROW_ERR };
@@ -213,7 +214,15 @@ static bool csv_convert(csv_state *s, int c, const csv_field *f) {
     return csv_fail(s, s->line, HY_E_DATA, "%s%s", what, "");
 }
 
+/* Polled once per block and once per batch; the caller's restore undoes what was loaded. */
+static bool csv_check_interrupt(csv_state *s) {
+    if (s->interrupt && atomic_load(s->interrupt))
+        return hy_error_set(s->err, HY_E_INTERRUPT, "interrupted");
+    return true;
+}
+
 static bool csv_flush(csv_state *s) {
+    if (!csv_check_interrupt(s)) return false;
     if (s->nb == 0) return true;
     for (int c = 0; c < s->t->ncols; c++) s->vecs[c].n = s->nb;
     if (!hy_table_append(s->t, s->vecs, s->nb, s->err)) return false;
@@ -262,6 +271,12 @@ static bool csv_refill(csv_state *s) {
 
 int64_t hy_csv_load(hy_table *t, const char *path, const hy_csv_options *opt,
                     hy_csv_progress_fn progress, void *ud, hy_error *err) {
+    return hy_csv_load_intr(t, path, opt, NULL, progress, ud, err);
+}
+
+int64_t hy_csv_load_intr(hy_table *t, const char *path, const hy_csv_options *opt,
+                         const atomic_int *interrupt, hy_csv_progress_fn progress, void *ud,
+                         hy_error *err) {
     hy_csv_options o = {',', false, '"', 0};
     if (opt) o = *opt;
     if (!o.delimiter) o.delimiter = ',';
@@ -284,6 +299,7 @@ int64_t hy_csv_load(hy_table *t, const char *path, const hy_csv_options *opt,
     s.path = path;
     s.fd = fd;
     s.err = err;
+    s.interrupt = interrupt;
     s.line = 1;
     s.delim = o.delimiter;
     s.quote = o.quote;

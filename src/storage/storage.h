@@ -18,6 +18,7 @@
 #ifndef HY_STORAGE_H
 #define HY_STORAGE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -154,6 +155,13 @@ typedef void (*hy_csv_progress_fn)(void *ud, double done);
  */
 int64_t hy_csv_load(hy_table *t, const char *path, const hy_csv_options *opt,
                     hy_csv_progress_fn progress, void *ud, hy_error *err);
+/* [added] hy_csv_load that can be interrupted: *interrupt (may be NULL) is polled once per
+ * block read and once per batch of rows; when it is non-zero the load stops with
+ * HY_E_INTERRUPT "interrupted" and the table is left exactly as it was. (A separate entry
+ * point rather than a field in hy_csv_options so positional initializers stay complete.) */
+int64_t hy_csv_load_intr(hy_table *t, const char *path, const hy_csv_options *opt,
+                         const atomic_int *interrupt, hy_csv_progress_fn progress, void *ud,
+                         hy_error *err);
 
 /* Streaming CSV writer used by COPY ... TO: write header, then rows from vectors. */
 typedef struct hy_csv_writer hy_csv_writer;

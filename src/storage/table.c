@@ -102,26 +102,7 @@ bool hy_table_reserve(hy_table *t, int64_t rows, hy_error *err) {
 
 /* ==== Validity bits ========================================================================= */
 
-static inline void bits_put(uint64_t *dst, int64_t pos, uint64_t w, int k) {
-    uint64_t mask = k == 64 ? ~(uint64_t)0 : (((uint64_t)1 << k) - 1);
-    w &= mask;
-    int64_t word = pos >> 6;
-    int sh = (int)(pos & 63);
-    dst[word] = (dst[word] & ~(mask << sh)) | (w << sh);
-    if (sh && sh + k > 64) {
-        int rem = sh + k - 64;
-        uint64_t m2 = ((uint64_t)1 << rem) - 1;
-        dst[word + 1] = (dst[word + 1] & ~m2) | (w >> (64 - sh));
-    }
-}
-
-/* dst bits [off, off+n) = src bits [0, n) (src NULL = all valid). */
-static void bits_copy(uint64_t *dst, int64_t off, const uint64_t *src, int64_t n) {
-    for (int64_t i = 0; i < n; i += 64) {
-        int k = n - i < 64 ? (int)(n - i) : 64;
-        bits_put(dst, off + i, src ? src[i >> 6] : ~(uint64_t)0, k);
-    }
-}
+/* Shifted copies of validity words: hy_bits_copy_at (common/types.c, shared with exec/). */
 
 /* ==== Zone maps ============================================================================= */
 /* Folding rows [from, to) of a column into a zone. Identity elements stand in for "no value
@@ -399,7 +380,7 @@ bool hy_table_append_ex(hy_table *t, const hy_vec *cols, int64_t n, unsigned fla
                 for (int64_t i = 0; i < n; i++)
                     if (!hy_valid_get(sv, i)) memset(dst + (size_t)i * w, 0, w);
         }
-        bits_copy(col->validity, base, sv, n);
+        hy_bits_copy_at(col->validity, base, sv, 0, n);
     }
     t->rows = base + n;
     zones_update(t, base, t->rows);

@@ -196,6 +196,63 @@ static void test_exec_next(void) {
     hy_close(db);
 }
 
+/* A long script fed statement by statement (regression: every call used to strlen the whole
+ * script, O(N^2) overall). No timing is asserted: the statements must all run, in order. */
+static void test_exec_next_large(void) {
+    enum { N = 50000 };
+    hy_db *db;
+    hy_open(&db, NULL);
+    size_t cap = (size_t)N * 48 + 256, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text + len, cap - len, "CREATE TABLE big(a INTEGER);\n");
+    for (int i = 1; i <= N; i++)
+        len += (size_t)snprintf(text + len, cap - len, "INSERT INTO big VALUES (%d);\n", i);
+    size_t off = 0, prev = 0;
+    int ok = 0, other = 0;
+    for (;;) {
+        hy_result *r = NULL;
+        hy_status st = hy_exec_next(db, text, &off, &r);
+        if (st == HY_DONE) break;
+        if (st == HY_OK) ok++;
+        else other++;
+        hy_result_free(r);
+        if (off <= prev) { /* no progress: stop instead of looping */
+            other++;
+            break;
+        }
+        prev = off;
+    }
+    CHECK(ok == N + 1 && other == 0, "statements run: %d ok, %d failed", ok, other);
+    CHECK(off <= len, "offset %zu within the text (%zu)", off, len);
+    hy_result *r = ok_exec(db, "SELECT count(*), sum(a) FROM big");
+    /* 1 + ... + N = N(N+1)/2 */
+    if (r) {
+        CHECK(hy_result_int64(r, 0, 0) == N, "count %lld", (long long)hy_result_int64(r, 0, 0));
+        CHECK(hy_result_int64(r, 1, 0) == (int64_t)N * (N + 1) / 2, "sum");
+        hy_result_free(r);
+    }
+    /* An offset handed out for one text, passed with a shorter text (or past the end of the
+     * same text), is clamped to its end: HY_DONE, never a read past the NUL. */
+    off = 0;
+    hy_result *q = NULL;
+    CHECK(hy_exec_next(db, text, &off, &q) == HY_ERROR, "CREATE again fails"); /* table exists */
+    hy_result_free(q);
+    char *shorter = malloc(16);
+    memcpy(shorter, "SELECT 1;", 10);
+    size_t off2 = off; /* > strlen(shorter) */
+    CHECK(off2 > strlen(shorter), "setup");
+    CHECK(hy_exec_next(db, shorter, &off2, &q) == HY_DONE && q == NULL, "clamped to the end");
+    CHECK(off2 == strlen(shorter), "offset clamped: %zu", off2);
+    size_t huge = (size_t)-1 / 2;
+    CHECK(hy_exec_next(db, shorter, &huge, &q) == HY_DONE && huge == strlen(shorter), "huge offset");
+    size_t zero = 0;
+    CHECK(hy_exec_next(db, shorter, &zero, &q) == HY_OK && q && hy_result_int64(q, 0, 0) == 1, "from 0");
+    hy_result_free(q);
+    free(shorter);
+    free(text);
+    hy_close(db);
+}
+
 static void test_decimals(void) {
     hy_db *db;
     hy_open(&db, NULL);
@@ -469,6 +526,7 @@ int main(void) {
     test_basics();
     test_errors();
     test_exec_next();
+    test_exec_next_large();
     test_decimals();
     test_dates();
     test_varchar_nulls();

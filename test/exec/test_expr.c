@@ -250,6 +250,25 @@ static void test_strings(tctx *t) {
     expect_rows(t, PROJECT(t, SCAN(t, tb, FN(t, HY_FN_GE, BO, 2, K(t, V, "hello"), s)), 1, s), "hello\n\nabC1\n");
 }
 
+/* Length limits near 4 GiB without allocating them: the stored lengths are patched (the
+ * bytes are never read because the limit check comes first). concat of 2^31 + (2^31 - 1)
+ * bytes = UINT32_MAX used to pass the check and then copy from the short buffers. */
+static void test_string_limits(tctx *t) {
+    hy_table *tb = tbl(t, "huge", "a VARCHAR, b VARCHAR", "x,y");
+    hy_expr *a = COL(t, 0, V), *b = COL(t, 1, V);
+    hy_str *sa = tb->cols[0].data, *sb = tb->cols[1].data;
+    sa[0].len = 0x80000000u;
+    sb[0].len = 0x7FFFFFFFu; /* sum == UINT32_MAX: one over HY_STR_MAX_LEN */
+    expect_error(t, over(t, tb, FN(t, HY_FN_CONCAT, V, 2, a, b)), "string too long");
+    sb[0].len = 0xFFFFFFFFu; /* sum far beyond */
+    expect_error(t, over(t, tb, FN(t, HY_FN_CONCAT, V, 2, a, b)), "string too long");
+    sa[0].len = 1;
+    sb[0].len = 1;
+    expect_rows(t, over(t, tb, FN(t, HY_FN_CONCAT, V, 2, a, b)), "xy\n");
+    CHECK(t, hy_str_len_ok(0) && hy_str_len_ok(UINT32_MAX - 1u));
+    CHECK(t, !hy_str_len_ok(UINT32_MAX) && !hy_str_len_ok((size_t)UINT32_MAX + 1));
+}
+
 static void test_like(tctx *t) {
     hy_table *tb = tbl(t, "lk", "s VARCHAR, p VARCHAR",
                        "abc,a%;abc,%c;abc,%b%;abc,a_c;\xc3\xa9,_;abc,abc;abcd,abc;,%;NULL,a;aXbYc,a%b%c;aXcYb,a%b%c;a%c,a\\%c;ab,__;ab,___");
@@ -335,6 +354,7 @@ int main(void) {
         test_casts(&t);
         test_round(&t);
         test_strings(&t);
+        test_string_limits(&t);
         test_like(&t);
         test_case_coalesce_between(&t);
         test_dates(&t);

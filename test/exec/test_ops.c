@@ -2,6 +2,8 @@
  * Operators: hash aggregation, sort, limit, zone maps, EXPLAIN ANALYZE statistics, and
  * multi-threaded runs against single-threaded ones on random data.
  */
+#include <unistd.h>
+
 #include "exec/exec_int.h"
 #include "tutil.h"
 
@@ -350,6 +352,36 @@ static void test_interrupt(tctx *t) {
     expect_error(t, over(t, tb, COL(t, 0, I)), "interrupted");
     atomic_store(&t->intr, 0);
     expect_rows(t, over(t, tb, COL(t, 0, I)), "1\n2\n3\n");
+    /* COPY FROM polls the same flag: interrupted -> the same error, the table unchanged */
+    char path[] = "/tmp/hy_exec_intr_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(t, fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "w");
+    for (int i = 10; i < 20; i++) fprintf(f, "%d\n", i);
+    fclose(f);
+    hy_stmt st;
+    memset(&st, 0, sizeof st);
+    st.kind = HY_STMT_COPY_FROM;
+    st.table = tb;
+    st.table_name = "intr";
+    st.path = path;
+    st.csv.delimiter = ',';
+    st.csv.quote = '"';
+    hy_result *r = NULL;
+    hy_error err;
+    hy_error_clear(&err);
+    atomic_store(&t->intr, 1);
+    CHECK(t, !hy_exec_stmt(&t->env, &st, &r, &err) && r == NULL);
+    CHECK(t, err.code == HY_E_INTERRUPT && strstr(err.msg, "interrupted") != NULL);
+    CHECK(t, tb->rows == 3);
+    atomic_store(&t->intr, 0);
+    expect_rows(t, over(t, tb, COL(t, 0, I)), "1\n2\n3\n");
+    hy_error_clear(&err);
+    CHECK(t, hy_exec_stmt(&t->env, &st, &r, &err) && r && hy_result_changes(r) == 10);
+    hy_result_free(r);
+    CHECK(t, tb->rows == 13);
+    unlink(path);
 }
 
 int main(void) {

@@ -292,6 +292,18 @@ static void test_decimals(void) {
     CHECK(hy_dec_rescale(hy_pow10_i128[38] - 1, 38, 0) == 1);
     CHECK(hy_dec_rescale(-(hy_pow10_i128[37] * 5), 38, 0) == -1);
     CHECK(hy_dec_rescale(hy_pow10_i128[37] * 5 - 1, 38, 0) == 0);
+    /* Extreme scale differences: no int overflow in to-from, no index past 10^38. Reducing by
+     * 39+ digits rounds any 128-bit value to 0; an increase that cannot fit returns 0. */
+    hy_i128 i128max = (hy_i128)(((unsigned __int128)1 << 127) - 1);
+    CHECK(hy_dec_rescale(15, 1, -2147483647 - 1) == 0);
+    CHECK(hy_dec_rescale(-15, 2147483647, -2147483647 - 1) == 0);
+    CHECK(hy_dec_rescale(i128max, 39, 0) == 0);
+    CHECK(hy_dec_rescale(-i128max, 39, 0) == 0);
+    CHECK(hy_dec_rescale(i128max, 38, 0) == 2); /* 1.70141...e38 / 1e38 -> 2 */
+    CHECK(hy_dec_rescale(1, 0, 38) == hy_pow10_i128[38]);
+    CHECK(hy_dec_rescale(1, 0, 39) == 0);
+    CHECK(hy_dec_rescale(2, -2147483647 - 1, 2147483647) == 0);
+    CHECK(hy_dec_rescale(i128max, 0, 1) == 0); /* overflowing product: defined result */
     /* digits / fits */
     CHECK(hy_i128_digits(0) == 1 && hy_i128_digits(9) == 1 && hy_i128_digits(-10) == 2);
     for (int k = 1; k <= 38; k++) {
@@ -692,8 +704,43 @@ static void test_strheap(void) {
     hy_strheap_free(&h);
 }
 
+/* hy_bits_copy_at against a bit-by-bit reference: every dst/src alignment, lengths around word
+ * boundaries, bits outside the range untouched, NULL src = all valid. The source is copied
+ * into an exactly-sized heap buffer so reading a word past the range shows under ASan. */
+static void test_bits_copy_at(void) {
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    for (int doff = 0; doff < 130; doff += 1 + (doff > 70) * 6) {
+        for (int soff = 0; soff < 130; soff += 1 + (soff > 70) * 6) {
+            static const int lens[] = {0, 1, 2, 63, 64, 65, 127, 128, 129, 200};
+            for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+                int n = lens[li];
+                uint64_t dst[8], ref[8], srcw[8];
+                for (int w = 0; w < 8; w++) {
+                    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                    dst[w] = ref[w] = seed;
+                    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                    srcw[w] = seed ^ (seed >> 29);
+                }
+                size_t sw = n ? hy_valid_words(soff + n) : 1;
+                uint64_t *src = malloc(sw * sizeof *src);
+                memcpy(src, srcw, sw * sizeof *src);
+                for (int k = 0; k < n; k++) hy_valid_set(ref, doff + k, hy_valid_get(src, soff + k));
+                hy_bits_copy_at(dst, doff, src, soff, n);
+                CHECK_MSG(memcmp(dst, ref, sizeof dst) == 0, "doff %d soff %d n %d", doff, soff, n);
+                memcpy(dst, srcw, sizeof dst);
+                memcpy(ref, srcw, sizeof ref);
+                for (int k = 0; k < n; k++) hy_valid_set(ref, doff + k, true);
+                hy_bits_copy_at(dst, doff, NULL, soff, n);
+                CHECK_MSG(memcmp(dst, ref, sizeof dst) == 0, "NULL src: doff %d n %d", doff, n);
+                free(src);
+            }
+        }
+    }
+}
+
 int main(void) {
     test_error();
+    test_bits_copy_at();
     test_arena();
     test_dates();
     test_add_months();
