@@ -353,8 +353,23 @@ struct hy_jit_code *hy_jit_lower(const struct hy_backend *be, const struct hy_fu
 
 static struct hy_jit_code *compile_fn(struct hy_jit *j, const struct hy_func *fn, uint64_t t0, uint32_t nblinded);
 
+/* A backend may commit into executable memory only if it emits the host ISA and
+ * its bytes are checked by the host ISA's filter: the native backend itself or
+ * a wrapper of it (same target description, same filter). A foreign backend's
+ * bytes would be executable host memory checked by the wrong filter. */
+static int be_is_native(const struct hy_backend *be) {
+    const struct hy_backend *n = hy_backend_native();
+    return be == n || (be && be->target == n->target && be->filter == n->filter);
+}
+
 struct hy_jit_code *hy_jit_compile(struct hy_jit *j, const struct hy_func *fn) {
     j->err[0] = 0;
+    if (!be_is_native(j->be)) {
+        hy_jit_fail(j, "backend %s is not the native backend (%s): its code cannot be committed to "
+                       "executable memory here; use hy_jit_lower for a lowering-only run",
+                    j->be ? j->be->name : "(null)", hy_backend_native()->name);
+        return NULL;
+    }
     uint64_t t0 = hy_now_ns();
     if (!j->blind || fn->failed) return compile_fn(j, fn, t0, 0);
     j->blind_state = j->blind_state * 6364136223846793005ull + 1442695040888963407ull;
@@ -456,7 +471,7 @@ static struct hy_jit_code *compile_fn(struct hy_jit *j, const struct hy_func *fn
         return NULL;
     }
     c->entry = entry;
-    c->runnable = j->be == hy_backend_native();
+    c->runnable = be_is_native(j->be);
     c->stats.ns_total = hy_now_ns() - t0;
     return c;
 }

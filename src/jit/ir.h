@@ -47,9 +47,19 @@
  *           with a div_zero guard. sdiv MIN/-1 = MIN and srem MIN/-1 = 0
  *           (defined! the x86-64 backend must avoid the #DE trap).
  *           Division truncates toward zero; srem has the sign of a.
+ *           Unguarded divisor 0 never traps natively: both backends give
+ *           x / 0 = 0 and x % 0 = x (AArch64's sdiv/udiv + msub; x86-64 tests
+ *           the divisor before idiv/div). The evaluator still reports it as an
+ *           error (it is the oracle for UB), so differential tests only run
+ *           guarded divisions; do not rely on the native value.
  *   shl lshr ashr                            amount taken modulo width
  *   neg not                                  unary integer (a)
- *   fadd fsub fmul fdiv fneg                 IEEE binary64, round to nearest
+ *   fadd fsub fmul fdiv fneg                 IEEE binary64, round to nearest.
+ *           NaN results: sign and payload are UNSPECIFIED (x86-64 SSE makes
+ *           the negative default NaN 0xFFF8..., AArch64 the positive
+ *           0x7FF8..., and propagation of input payloads differs); only
+ *           isnan() of a result is defined. The evaluator, the tool and the
+ *           differential tests compare NaNs with isnan only, never bitwise.
  *   addo subo mulo  dst = a op b (i32/i64); on signed overflow the exit t1 is
  *           taken after dst is assigned the WRAPPED result (what add/sub/mul
  *           would give). The overflow branch is the guard's patch site.

@@ -26,7 +26,9 @@
 #include "os/codemem.h"
 
 struct hy_jit_config {
-    const struct hy_backend *backend;  /* NULL = hy_backend_native() */
+    const struct hy_backend *backend;  /* NULL = hy_backend_native(); hy_jit_compile refuses any
+                                          backend that is not the native one (or a wrapper with its
+                                          target and filter): lowering-only runs use hy_jit_lower */
     const struct hy_helpers *helpers;  /* helper table calls index into */
     struct hy_codemem *cm;             /* NULL = the context creates (and owns) one */
     int blind_constants;               /* 1: hy_blind_constants before compiling

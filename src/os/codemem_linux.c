@@ -7,6 +7,18 @@
  * the window closes. Nothing here calls mprotect, no mapping is ever W and X, and
  * no mapping gains X, so all of this works under PR_SET_MDWE/REFUSE_EXEC_GAIN.
  *
+ * fork(): write windows are MADV_DONTFORK, so a child forked while a window is
+ * open does not inherit it. What a child DOES inherit is the memfd itself (the
+ * descriptor is CLOEXEC, not close-on-fork) and the RX view of every region, a
+ * MAP_SHARED mapping of an O_RDWR file: a child that runs arbitrary code can
+ * mmap the fd (or /proc/self/fd/N) read-write, or mprotect its RX view to RW
+ * (unless MDWE is set in the child), and write into the code the PARENT runs.
+ * That is a cross-process write primitive for a compromised forked child; it
+ * needs code execution in the child already. Processes that fork untrusted
+ * workers without exec should exec them (CLOEXEC closes the fd) or create the
+ * engine after forking. Not fixed here: sealing against writes (F_SEAL_WRITE /
+ * F_SEAL_FUTURE_WRITE) would also forbid our own write windows.
+ *
  * Hints: random page addresses in [4 GiB, top - top/256), where top is the user
  * address-space size implied by where the stack and mmap(NULL) live (2^47 on
  * x86-64 and under qemu-user, 2^48 or 2^39 on arm64 kernels). MAP_FIXED_NOREPLACE
@@ -255,6 +267,14 @@ static int lx_write_begin(void *state, struct hy_os_region *r, size_t off, size_
     void *p = map_random(s, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
                          lr->fd, (off_t)off, rnd, rctx);
     if (p == MAP_FAILED) return fmt_err(err, cap, "mapping a write window");
+    /* A fork while the window is open must not leave the child a writable
+     * alias of code the parent is about to verify and run: the window is not
+     * inherited (the child faults on it). If the kernel refuses, no window. */
+    if (madvise(p, len, MADV_DONTFORK) != 0) {
+        int e = fmt_err(err, cap, "madvise(MADV_DONTFORK) on a write window");
+        munmap(p, len);
+        return e;
+    }
     *w = p;
     return 0;
 }

@@ -223,7 +223,7 @@ static int same(int type, uint64_t a, uint64_t b) {
         double x, y;
         memcpy(&x, &a, 8);
         memcpy(&y, &b, 8);
-        if (x != x && y != y) return 1;
+        if (x != x && y != y) return 1; /* NaN sign/payload are unspecified (ir.h): isnan only */
     }
     return a == b;
 }

@@ -387,6 +387,22 @@ static void test_refusals(void) {
           "refused code left a live block (%zu -> %zu) or was not counted", before.live_blocks, after.live_blocks);
     hy_jit_code_free(je, c);
     hy_jit_free(je);
+    /* a foreign-ISA backend never commits into executable memory (review R4) */
+    const struct hy_backend *foreign =
+        hy_backend_native() == hy_backend_x86_64() ? hy_backend_arm64() : hy_backend_x86_64();
+    memset(&cfg, 0, sizeof cfg);
+    cfg.backend = foreign;
+    cfg.cm = hy_jit_codemem(J);
+    struct hy_jit *jx = hy_jit_new(&cfg);
+    hy_codemem_stats(hy_jit_codemem(J), &before);
+    c = jx ? hy_jit_compile(jx, fn) : NULL;
+    hy_codemem_stats(hy_jit_codemem(J), &after);
+    CHECK(jx && c == NULL, "foreign backend %s: code committed", foreign->name);
+    CHECK(jx && strstr(hy_jit_error(jx), "not the native backend"), "foreign refusal message: %s",
+          jx ? hy_jit_error(jx) : "");
+    CHECK(after.live_blocks == before.live_blocks, "foreign refusal left a live block");
+    hy_jit_code_free(jx, c);
+    hy_jit_free(jx);
     /* code memory that fails every reservation */
     struct hy_codemem_config cc;
     memset(&cc, 0, sizeof cc);
@@ -409,6 +425,42 @@ static void test_refusals(void) {
     hy_func_free(fn);
 }
 
+/* Review R5: an unguarded division by zero never traps natively; both ISAs
+ * give x / 0 = 0 and x % 0 = x (ir.h). Expected values from that rule. */
+static void test_div_zero(void) {
+    static const char *const ops[] = {"sdiv", "srem", "udiv", "urem"};
+    static const char *const tys[] = {"i32", "i64"};
+    static const int64_t as[] = {7, -7, INT32_MIN, INT64_MIN, 0};
+    for (int o = 0; o < 4; o++)
+        for (int t = 0; t < 2; t++) {
+            char src[256];
+            snprintf(src, sizeof src, "func @dz(%%0:%s, %%1:%s) -> %s {\nbb0:\n  %%2:%s = %s %%0, %%1\n  ret %%2\n}\n",
+                     tys[t], tys[t], tys[t], tys[t], ops[o]);
+            struct hy_func *fn = parse(src);
+            if (!fn) continue;
+            struct hy_jit_code *c = hy_jit_compile(J, fn);
+            CHECK(c != NULL, "%s %s: %s", ops[o], tys[t], hy_jit_error(J));
+            for (size_t k = 0; c && k < sizeof as / sizeof as[0]; k++) {
+                int64_t a = t == 0 ? (int64_t)(int32_t)as[k] : as[k];
+                uint64_t args[2] = {(uint64_t)a, 0};
+                uint64_t r = hy_jit_invoke(c, args);
+                int rem = o == 1 || o == 3;
+                uint64_t want = rem ? (uint64_t)a : 0;
+                if (t == 0) {
+                    r = (uint32_t)r;
+                    want = (uint32_t)want;
+                }
+                CHECK(r == want, "%s %s %lld / 0 = %llx, want %llx", ops[o], tys[t], (long long)a,
+                      (unsigned long long)r, (unsigned long long)want);
+                /* and a normal division still works */
+                args[1] = (uint64_t)(t == 0 ? (int64_t)(int32_t)-3 : -3);
+                if (o == 0 && a == 7) CHECK((int64_t)(t == 0 ? (int32_t)hy_jit_invoke(c, args) : (int64_t)hy_jit_invoke(c, args)) == -2, "sdiv 7/-3");
+            }
+            hy_jit_code_free(J, c);
+            hy_func_free(fn);
+        }
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "hir";
     struct hy_jit_config cfg;
@@ -422,6 +474,7 @@ int main(int argc, char **argv) {
     test_patch_basic();
     test_blinding();
     test_refusals();
+    test_div_zero();
     test_patch_generated(t_env_soak() ? 5000 : 300);
     hy_jit_free(J);
     if (t_failures) {

@@ -148,6 +148,55 @@ static void x86_handmade(void) {
     put(&v, "48 01 f8");
     put(&v, epi);
     X86_EXPECT(1, v, "push/mov/add/pop/ret");
+    /* frame rules (review R2): ret only after pop rbp with the stack balanced,
+     * rsp/rbp written only by the frame's own forms, no store over the
+     * return address, no stack address in a general register */
+    static const struct { int ok; const char *hex, *what; } frame[] = {
+        {0, "50 c3", "push rax; ret (== jmp rax)"},
+        {0, "48 89 04 24", "mov [rsp], rax"},
+        {0, "48 89 c4", "mov rsp, rax (stack pivot)"},
+        {0, "50 50 5d c3", "push rax; push rax; pop rbp; ret"},
+        {0, "58 58 50", "pop rax; pop rax; push rax (over the return address)"},
+        {0, "48 89 45 08", "mov [rbp+8], rax"},
+        {0, "48 89 45 00", "mov [rbp], rax"},
+        {0, "48 89 e0", "mov rax, rsp"},
+        {0, "48 89 e8", "mov rax, rbp"},
+        {0, "48 8d 45 f8", "lea rax, [rbp-8]"},
+        {0, "48 89 c5", "mov rbp, rax"},
+        {0, "5c", "pop rsp"},
+        {0, "48 83 c4 08", "add rsp, 8"},
+        {0, "48 83 ec 08", "sub rsp, 8 in the body"},
+        {0, "48 8d 64 24 08", "lea rsp, [rsp+8]"},
+        {0, "48 8d 65 08", "lea rsp, [rbp+8]"},
+        {0, "48 8b 04 24", "mov rax, [rsp]"},
+        {0, "74 01 50 58", "je joins a different stack depth"},
+        {0, "5d 90", "pop rbp not followed by ret"},
+        {0, "55", "push rbp in the body"},
+        {0, "40 88 e0", "mov al, spl"},
+        {1, "50 74 00 58", "push; je at the same depth; pop"},
+        {1, "48 8b 45 f8", "mov rax, [rbp-8]"},
+        {1, "48 89 45 f0", "mov [rbp-16], rax"},
+    };
+    for (size_t i = 0; i < sizeof frame / sizeof frame[0]; i++) {
+        v.n = 0;
+        put(&v, pro);
+        put(&v, frame[i].hex);
+        put(&v, epi);
+        X86_EXPECT(frame[i].ok, v, frame[i].what);
+    }
+    v.n = 0; /* the full frame the backend emits: saves, spill area, probe, epilogue */
+    put(&v, "55 48 89 e5 53 41 54 48 81 ec 00 10 00 00 4c 89 1c 24 48 83 ec 10 4c 89 1c 24");
+    put(&v, "48 89 45 e8 48 8d 65 f0 41 5c 5b 5d c3");
+    X86_EXPECT(1, v, "frame with saves, probe and lea rsp, [rbp-16]");
+    v.n = 0;
+    put(&v, "55 48 89 e5 53 41 54 48 83 ec 10 48 8d 65 f8 41 5c 5b 5d c3");
+    X86_EXPECT(0, v, "lea rsp, [rbp-8] with two saves (pop rbp at the wrong depth)");
+    v.n = 0;
+    put(&v, "90 55 48 89 e5 5d c3");
+    X86_EXPECT(0, v, "no push rbp at the entry");
+    v.n = 0;
+    put(&v, "55 48 89 e5 eb f9 5d c3");
+    X86_EXPECT(0, v, "jmp back into the prologue");
     /* each forbidden sequence between prologue and epilogue */
     for (size_t i = 0; i < NX86BAD; i++) {
         v.n = 0;
@@ -211,10 +260,11 @@ static void x86_handmade(void) {
     put(&v, "74 00 48 b8 00 00 00 00 00 00 00 00 5d c3");
     size_t jat = 5; /* rel8 byte */
     int64_t lens = (int64_t)v.n;
-    int64_t rels[] = {lens - 6 - 1 /* the c3: allowed */, lens - 6 /* past the end */, lens - 6 + 100, -7, -100,
-                      lens - 6 - 3 /* last imm byte */};
-    int expect[] = {1, 0, 0, 0, 0, 0};
-    for (int k = 0; k < 6; k++) {
+    int64_t rels[] = {lens - 6 - 2 /* the 5d (pop rbp): allowed */, lens - 6 /* past the end */, lens - 6 + 100, -7, -100,
+                      lens - 6 - 3 /* last imm byte */,
+                      lens - 6 - 1 /* the c3, skipping pop rbp: stack depth differs (review R2) */};
+    int expect[] = {1, 0, 0, 0, 0, 0, 0};
+    for (int k = 0; k < 7; k++) {
         v.b[jat] = (uint8_t)(int8_t)rels[k];
         char what[64];
         snprintf(what, sizeof what, "je rel8 %lld", (long long)rels[k]);
@@ -535,7 +585,7 @@ static void a64_handmade(void) {
         SEQ(4);
         w_(&v, A_BR16);
     });
-    A64_EXPECT(1, v, "x16 sequence + br x16 (tail form)");
+    A64_EXPECT(0, v, "x16 sequence + br x16 (tail form: never emitted, refused; review R1)");
     /* branch into the middle of a valid sequence (skips the movz) */
     for (int t = 1; t <= 4; t++) {
         CALLSEQ(w_(&v, 0x14000000u | (uint32_t)(1 + t)) /* b +(1+t) words */, {
@@ -656,6 +706,10 @@ static void a64_sweeps(void) {
     for (uint64_t w = 0xD4000000u; w <= 0xD7FFFFFFu; w += stride) {
         uint32_t x = (uint32_t)w;
         int a = a64_check_word(&ix, x, NULL) >= 0;
+        /* in a function body only the trap, nop, ret and blr x16 remain (review R1) */
+        int body = a64_filter_word(&ix, x, NULL) >= 0;
+        JQ_CHECK(&Q, body == (x == A64_TRAP_WORD || x == 0xD503201Fu || x == A_RET || x == A_BLR16),
+                 "arm64 sweep: body verdict %d for %08x", body, x);
         checked++;
         int want;
         if (x < 0xD5000000u) want = x == A64_TRAP_WORD;
@@ -737,19 +791,19 @@ static void x86_rex_strict(void) {
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         struct bytes v;
         v.n = 0;
-        put(&v, "55");
+        put(&v, "55 48 89 e5");
         put(&v, t[i].bad);
         put(&v, "5d c3");
         X86_EXPECT(0, v, t[i].what);
         v.n = 0;
-        put(&v, "55");
+        put(&v, "55 48 89 e5");
         put(&v, t[i].good);
         put(&v, "5d c3");
         X86_EXPECT(1, v, t[i].good);
     }
     struct bytes v;
     v.n = 0;
-    put(&v, "55 40 0f b6 f6 5d c3"); /* movzx esi, sil: the empty REX is needed */
+    put(&v, "55 48 89 e5 40 0f b6 f6 5d c3"); /* movzx esi, sil: the empty REX is needed */
     X86_EXPECT(1, v, "movzx esi, sil");
 }
 

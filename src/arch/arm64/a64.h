@@ -31,22 +31,36 @@ int a64_match(const struct a64_index *ix, uint32_t w);
  * Context-free: branch targets and helper calls are checked by a64_filter. */
 int a64_check_word(const struct a64_index *ix, uint32_t w, const char **why);
 
+/* The filter's per-word verdict: a64_check_word plus the rules for function
+ * bodies that do not depend on neighbouring words:
+ *  - no form of A64_ENCODE_ONLY (BR, barriers, DC/IC, MRS/MSR, writeback pairs
+ *    other than the frame's);
+ *  - X30 (LR) is written only by `ldp x29, x30, [sp], #N` (N > 0) and
+ *    `ldp x29, x30, [sp]` (the two epilogues); BL/BLR write it implicitly;
+ *  - SP is written only by `add|sub sp, sp, #imm{, lsl #12}` with imm a
+ *    multiple of 16, `stp x29, x30, [sp, #-N]!` and `ldp x29, x30, [sp], #N`;
+ *  - no store through SP or X29 overlaps the saved-LR slot [base+8, base+16)
+ *    except `stp x29, x30, [sp{, #-N}]{!}` of the prologue.
+ * Returns the form or -1 with *why. a64_check_word alone is the "valid and
+ * encodable" verdict the disassembler uses. */
+int a64_filter_word(const struct a64_index *ix, uint32_t w, const char **why);
+
 /* The filter's own bitmask-immediate decoder (ARM ARM DecodeBitMasks, with
  * immr limited to the element size). Returns 1 and the value, 0 if invalid. */
 int a64_bitmask_decode(int x, unsigned n, unsigned immr, unsigned imms, uint64_t *value);
 
 /* ---- Safe Opcode Filter ----------------------------------------------------
  * Default deny. Accepts a buffer only if
- *  - its length is a multiple of 4 and every word passes a64_check_word;
- *  - every B.cond/CBZ/CBNZ/TBZ/TBNZ and every B targets a word inside the buffer,
- *    except that B may tail-call a registered helper;
+ *  - its length is a multiple of 4 and every word passes a64_filter_word;
+ *  - every B.cond/CBZ/CBNZ/TBZ/TBNZ and every B targets a word inside the buffer
+ *    (no B out of the function, not even to a helper);
  *  - every BL targets a registered helper (absolute address = xaddr + offset);
- *  - every BLR/BR is `blr x16`/`br x16` immediately preceded by
+ *  - every BLR is `blr x16` immediately preceded by
  *    `movz x16, ...` followed by zero to three `movk x16, ...` that together load
  *    the address of a registered helper; no branch may land inside such a
  *    sequence (only on its movz);
  *  - RET is `ret` (x30) only;
- *  - the last word cannot fall through past the end (b, br, ret or the trap).
+ *  - the last word cannot fall through past the end (b, ret or the trap).
  * Returns 0 to accept. On refusal returns -1 and fills *res (if given). */
 struct a64_filter_result {
     size_t offset;       /* byte offset of the offending word */

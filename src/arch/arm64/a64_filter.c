@@ -153,6 +153,103 @@ int a64_check_word(const struct a64_index *ix, uint32_t w, const char **why) {
     }
 }
 
+/* ---- function-body rules (what the lowering emits) ------------------------------- */
+
+static int encode_only(int f) {
+    switch (f) {
+#define A64__ENC_ONLY(N) case A64_##N:
+        A64_ENCODE_ONLY(A64__ENC_ONLY)
+#undef A64__ENC_ONLY
+        return 1;
+    default: return 0;
+    }
+}
+
+/* Does a store through base register rn (31 = SP, or X29 which equals SP in
+ * the body) cover any byte of [8, 16), the saved-LR slot? off is the signed
+ * byte offset, size the byte count. */
+static int hits_lr_slot(unsigned rn, int64_t off, unsigned size) {
+    if (rn != 31 && rn != A64_FP) return 0;
+    return off < 16 && off + (int64_t)size > 8;
+}
+
+int a64_filter_word(const struct a64_index *ix, uint32_t w, const char **why) {
+    int f = a64_check_word(ix, w, why);
+    if (f < 0) return f;
+    if (encode_only(f)) return bad(why, "form not emitted by the lowering (refused in function bodies)");
+    const struct a64_form *F = &a64_forms[f];
+    unsigned rd = w & 31, rn = (w >> 5) & 31;
+    switch (F->cls) {
+    case A64_C_ADDSUB_IMM:
+    case A64_C_ADDSUB_EXT: {
+        int setflags = (w >> 29) & 1;
+        if (rd == A64_LR) return bad(why, "writes x30 (only the epilogue's ldp may)");
+        if (rd != 31 || setflags) return f; /* rd 31 of adds/subs is the zero register */
+        if (F->cls == A64_C_ADDSUB_EXT || !(w >> 31) || rn != 31)
+            return bad(why, "writes sp (only add/sub sp, sp, #imm may)");
+        if (!((w >> 22) & 1) && ((w >> 10) & 0xfff) % 16)
+            return bad(why, "add/sub sp: not a multiple of 16");
+        return f;
+    }
+    case A64_C_ADDSUB_SHIFT:
+    case A64_C_LOGIC_SHIFT:
+    case A64_C_LOGIC_IMM:
+    case A64_C_MOVEWIDE:
+    case A64_C_BITFIELD:
+    case A64_C_DP2:
+    case A64_C_DP3:
+    case A64_C_DP3H:
+    case A64_C_CONDSEL:
+        if (rd == A64_LR) return bad(why, "writes x30 (only the epilogue's ldp may)");
+        return f;
+    case A64_C_FP_INT:
+        if ((F->aux & 15) != A64_K_D && rd == A64_LR) return bad(why, "writes x30 (only the epilogue's ldp may)");
+        return f;
+    case A64_C_LDST_UOFF:
+    case A64_C_LDST_UNSC:
+    case A64_C_LDST_ROFF: {
+        int load = ((w >> 22) & 3) != 0, fp = (F->aux & 15) == A64_K_D;
+        unsigned size = 1u << (F->aux >> 4);
+        if (load) {
+            if (!fp && rd == A64_LR) return bad(why, "loads x30 (only the epilogue's ldp may)");
+            return f;
+        }
+        if (F->cls == A64_C_LDST_ROFF) {
+            if (rn == 31 || rn == A64_FP) return bad(why, "register-offset store through sp/x29");
+            return f;
+        }
+        int64_t off = F->cls == A64_C_LDST_UOFF ? (int64_t)((w >> 10) & 0xfff) * size
+                                                 : (int64_t)((int32_t)(w << 11) >> 23);
+        if (hits_lr_slot(rn, off, size)) return bad(why, "store over the saved-x30 slot");
+        return f;
+    }
+    case A64_C_LDSTP: {
+        int load = (w >> 22) & 1, fp = (F->aux & 15) == A64_K_D;
+        unsigned rt = w & 31, rt2 = (w >> 10) & 31;
+        int64_t off = (int64_t)((int32_t)(w << 10) >> 25) * 8; /* X and D pairs: scale 8 */
+        int frame_pair = !fp && rt == A64_FP && rt2 == A64_LR && rn == 31;
+        if (f == A64_STP_X_PRE) {
+            if (!frame_pair || off >= 0) return bad(why, "stp pre-index: only stp x29, x30, [sp, #-N]!");
+            return f;
+        }
+        if (f == A64_LDP_X_POST) {
+            if (!frame_pair || off <= 0) return bad(why, "ldp post-index: only ldp x29, x30, [sp], #N");
+            return f;
+        }
+        if (load) {
+            if (!fp && (rt == A64_LR || rt2 == A64_LR) && !(frame_pair && off == 0))
+                return bad(why, "loads x30 (only the epilogue's ldp may)");
+            return f;
+        }
+        if (hits_lr_slot(rn, off, 16) && !(frame_pair && off == 0))
+            return bad(why, "store over the saved-x30 slot");
+        return f;
+    }
+    default:
+        return f;
+    }
+}
+
 /* ---- buffer-level checks ---------------------------------------------------------- */
 
 static int is_helper(const uint64_t *helpers, size_t n, uint64_t a) {
@@ -212,12 +309,12 @@ int a64_filter_check(const struct a64_index *ix, const uint8_t *code, size_t len
     for (size_t i = 0; i < n && !rc; i++) {
         uint32_t w = a64_load_word(code + 4 * i);
         const char *why = NULL;
-        int f = a64_check_word(ix, w, &why);
+        int f = a64_filter_word(ix, w, &why);
         if (f < 0) {
             rc = refuse(res, i, w, "%s", why);
             break;
         }
-        if (f == A64_BLR || f == A64_BR) {
+        if (f == A64_BLR) {
             /* walk back over movk x16 to the movz x16 that starts the sequence */
             size_t j = i;
             uint32_t p = 0;
@@ -232,8 +329,7 @@ int a64_filter_check(const struct a64_index *ix, const uint8_t *code, size_t len
                 break;
             }
             if (!ok || i - j > 3) {
-                rc = refuse(res, i, w, "%s without a movz/movk x16 sequence before it",
-                            f == A64_BLR ? "blr x16" : "br x16");
+                rc = refuse(res, i, w, "%s without a movz/movk x16 sequence before it", "blr x16");
                 break;
             }
             j--; /* index of the movz */
@@ -275,7 +371,8 @@ int a64_filter_check(const struct a64_index *ix, const uint8_t *code, size_t len
             continue;
         }
         if (!inside) {
-            if (f == A64_B && is_helper(helpers, nhelpers, abs)) continue; /* tail call */
+            /* no B out of the function, not even to a helper: the lowering
+             * never emits tail calls */
             rc = refuse(res, i, w, "branch target outside the function", NULL);
             continue;
         }
@@ -287,7 +384,7 @@ int a64_filter_check(const struct a64_index *ix, const uint8_t *code, size_t len
     if (!rc) {
         uint32_t w = a64_load_word(code + 4 * (n - 1));
         int f = a64_match(ix, w);
-        if (f != A64_B && f != A64_BR && f != A64_RET && f != A64_BRK_TRAP)
+        if (f != A64_B && f != A64_RET && f != A64_BRK_TRAP)
             rc = refuse(res, n - 1, w, "last instruction can fall through past the end", NULL);
     }
 #undef INTERIOR

@@ -62,7 +62,15 @@ struct x86_filter_res {
  * instruction boundary, not on trap fill nor on a `call r11`; `call rel32`
  * reaches a registered helper; `call r11` directly follows
  * `movabs r11, <registered helper>`; int3 only where fall-through cannot reach
- * it; the function cannot fall off its end. */
+ * it; the function cannot fall off its end.  Frame rules (x86_filter.c
+ * frame_rule): the function starts with `push rbp; mov rbp, rsp`; RSP/RBP are
+ * written only by the frame's own forms (push/pop, prologue `sub rsp, imm`,
+ * `lea rsp, [rbp-8k]`, `pop rbp` directly before `ret`); `ret` only directly
+ * after `pop rbp`; the stack depth is tracked statically and must agree across
+ * every branch; memory through rbp only below it, through rsp only the stack
+ * probe; rsp/rbp never used as values.  A store through another register that
+ * holds a stack address (e.g. returned by a helper) is outside what a filter
+ * can see. */
 int x86_filter_check(const struct x86_filter_req *req, struct x86_filter_res *res);
 
 /* Encodings list: every form the encoder can emit with representative and

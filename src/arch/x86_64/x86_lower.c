@@ -72,7 +72,8 @@ static void fload(struct xl *x, int t, int v) {
 
 uint32_t xl_internal_labels(const struct hy_ins *in) {
   switch (in->op) {
-  case HY_OP_SDIV: case HY_OP_SREM: return 2;
+  case HY_OP_SDIV: case HY_OP_SREM: return 3; /* divisor -1, divisor 0, done */
+  case HY_OP_UDIV: case HY_OP_UREM: return 2;  /* divisor 0, done */
   case HY_OP_FPTOSI: return 1;
   case HY_OP_SELECT: return in->type == HY_T_F64 ? 1 : 0;
   default: return 0;
@@ -110,21 +111,21 @@ static void shift(struct xl *x, const struct hy_ins *in) {
 }
 
 /* sdiv/srem/udiv/urem through rdx:rax, both preserved.  A zero divisor is
- * undefined in the IR (guarded by div_zero); MIN / -1 is defined (MIN, and
- * remainder 0) and must not reach idiv, which would trap: divisor -1 takes
- * the negate path. */
+ * undefined in the IR (guarded by div_zero) but must not trap (#DE) when the
+ * guard is missing: like AArch64, x / 0 = 0 and x % 0 = x (ir.h).  MIN / -1
+ * is defined (MIN, and remainder 0) and must not reach idiv, which would
+ * trap: divisor -1 takes the negate path. */
 static void divide(struct xl *x, const struct hy_ins *in) {
   struct x86_buf *b = &x->a.b;
   int w = wid(in->type);
   int sgn = in->op == HY_OP_SDIV || in->op == HY_OP_SREM;
   int rem = in->op == HY_OP_SREM || in->op == HY_OP_UREM;
-  uint32_t lm1 = 0, ldone = 0;
-  if (sgn) {
-    lm1 = xl_new_label(x);
-    ldone = xl_new_label(x);
-  }
+  uint32_t lm1 = 0, lzero = xl_new_label(x), ldone = xl_new_label(x);
+  if (sgn) lm1 = xl_new_label(x);
   gload(x, XL_S1, in->b);
   gload(x, XL_S0, in->a);
+  x86_test_rr(b, w, XL_S1, XL_S1);
+  x86_asm_jcc(&x->a, X86_CC_E, lzero);
   if (sgn) {
     x86_cmp_ri8(b, w, XL_S1, -1);
     x86_asm_jcc(&x->a, X86_CC_E, lm1);
@@ -143,13 +144,16 @@ static void divide(struct xl *x, const struct hy_ins *in) {
   x86_mov_rr(b, 64, XL_S0, rem ? X86_RDX : X86_RAX);
   x86_pop(b, X86_RDX);
   x86_pop(b, X86_RAX);
+  x86_asm_jmp(&x->a, ldone);
   if (sgn) {
-    x86_asm_jmp(&x->a, ldone);
     x86_asm_bind(&x->a, lm1);
     if (rem) x86_xor_rr(b, 32, XL_S0, XL_S0);
     else x86_neg(b, w, XL_S0);
-    x86_asm_bind(&x->a, ldone);
+    x86_asm_jmp(&x->a, ldone);
   }
+  x86_asm_bind(&x->a, lzero);
+  if (!rem) x86_xor_rr(b, 32, XL_S0, XL_S0); /* x / 0 = 0; x % 0 = x (S0 holds a) */
+  x86_asm_bind(&x->a, ldone);
   put(x, in->dst, XL_S0);
 }
 

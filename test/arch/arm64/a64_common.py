@@ -22,6 +22,90 @@ frintn frintp frintm frintz frinta fcmp fcsel scvtf ucvtf fcvtzs fcvtzu
 BCOND = {"b." + c for c in "eq ne hs lo mi pl vs vc hi ls ge lt gt le al".split()}
 
 
+# Function-body policy of the filter (review R1/R2), written from the
+# architecture text llvm-mc prints, independently of our tables: forms the
+# encoder can produce but the lowering never emits are refused, and so is any
+# write to x30 or sp other than the frame's own instructions.
+ENCODE_ONLY_MNEMONICS = set("br dmb dsb isb dc ic mrs msr".split())
+_NO_DEST = set("cmp cmn tst b bl cbz cbnz tbz tbnz blr ret nop brk fcmp".split())
+_STORES = {"str": None, "stur": None, "strb": 1, "sturb": 1, "strh": 2, "sturh": 2, "stp": None}
+
+
+def _operands(t):
+    out, depth, cur = [], 0, ""
+    for ch in t:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def _imm(s):
+    return int(s.strip().lstrip("#"), 0)
+
+
+def body_policy(text):
+    """None if an instruction with this (llvm-mc) text may appear in a JIT
+    function body, else a short reason."""
+    t = normalize(text)
+    m, _, rest = t.partition(" ")
+    ops = _operands(rest)
+    if m in ENCODE_ONLY_MNEMONICS:
+        return "not emitted by the lowering"
+    frame_pair = len(ops) >= 3 and ops[0] == "x29" and ops[1] == "x30" and ops[2].startswith("[sp")
+    pre = t.endswith("]!")
+    post = len(ops) >= 4 and ops[-2].endswith("]") and ops[-1].startswith("#")
+    if pre or post:
+        if m == "stp" and frame_pair and pre:
+            off = _imm(ops[2][1:-2].split(",")[1])
+            return None if off < 0 else "writeback"
+        if m == "ldp" and frame_pair and post:
+            return None if _imm(ops[-1]) > 0 else "writeback"
+        return "writeback form"
+    if m in _STORES:
+        mem = [o for o in ops if o.startswith("[")][0]
+        parts = [p.strip() for p in mem.strip("[]").split(",")]
+        base = parts[0]
+        if base not in ("sp", "x29"):
+            return None
+        if len(parts) > 1 and not parts[1].startswith("#"):
+            return "register-offset store through sp/x29"
+        off = _imm(parts[1]) if len(parts) > 1 else 0
+        size = _STORES[m]
+        if size is None:
+            size = 8 if ops[0][0] in "xd" else 4
+            if m == "stp":
+                size *= 2
+        if off < 16 and off + size > 8 and not (m == "stp" and frame_pair and off == 0):
+            return "store over the saved-lr slot"
+        return None
+    if m in _NO_DEST or m.startswith("b."):
+        return None
+    if m == "mov" and ops == ["sp", "sp"]:
+        return None  # add sp, sp, #0
+    dests = ops[:2] if m == "ldp" else ops[:1]
+    if any(d in ("x30", "w30") for d in dests):
+        if m == "ldp" and frame_pair and len(ops) == 3 and ops[2] == "[sp]":
+            return None
+        return "writes x30"
+    if any(d in ("sp", "wsp") for d in dests):
+        if m in ("add", "sub") and len(ops) >= 3 and ops[1] == "sp" and ops[2].startswith("#"):
+            v = _imm(ops[2])
+            if len(ops) == 4 and ops[3] == "lsl #12":
+                v <<= 12
+            return None if v % 16 == 0 else "sp misaligned"
+        return "writes sp"
+    return None
+
+
 def mnemonic_allowed(m):
     return m in ALLOWED_MNEMONICS or m in BCOND
 

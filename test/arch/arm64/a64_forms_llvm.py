@@ -72,20 +72,35 @@ def main():
             if w != e:
                 fails.append("%08x %r assembles to %08x" % (w, text, e))
 
-    # (2) filter accepts every listed word; our disassembler agrees with llvm-mc
+    # (2) every listed word is a valid form (checkenc); the filter's body
+    # verdict (check) is exactly the independent policy C.body_policy; our
+    # disassembler agrees with llvm-mc
     words_in = "".join("%08x\n" % w for w, _ in entries)
+    enc = subprocess.run(emu + [a.tool, "checkenc"], input=words_in, capture_output=True, text=True)
     chk = subprocess.run(emu + [a.tool, "check"], input=words_in, capture_output=True, text=True)
     ours = subprocess.run(emu + [a.tool, "disasm"], input=words_in, capture_output=True, text=True)
-    chk_lines, our_lines = chk.stdout.splitlines(), ours.stdout.splitlines()
-    if len(chk_lines) != len(entries) or len(our_lines) != len(entries):
-        fails.append("tool check/disasm gave wrong line counts")
+    enc_lines, chk_lines, our_lines = enc.stdout.splitlines(), chk.stdout.splitlines(), ours.stdout.splitlines()
+    nrefused = 0
+    if len(chk_lines) != len(entries) or len(our_lines) != len(entries) or len(enc_lines) != len(entries):
+        fails.append("tool check/checkenc/disasm gave wrong line counts")
     else:
-        for (w, text), v, d in zip(entries, chk_lines, our_lines):
-            if not v.startswith("ok "):
-                fails.append("%08x %r: filter says %s" % (w, text, v))
+        for (w, text), e, v, d in zip(entries, enc_lines, chk_lines, our_lines):
+            if not e.startswith("ok "):
+                fails.append("%08x %r: not a valid form: %s" % (w, text, e))
+            want = C.body_policy(dis.get(w) or text)
+            if want is None and not v.startswith("ok "):
+                fails.append("%08x %r: filter refuses an allowed body form: %s" % (w, text, v))
+            if want is not None:
+                nrefused += 1
+                if v.startswith("ok "):
+                    fails.append("%08x %r: filter accepts it in a body (policy: %s)" % (w, text, want))
             got = dis.get(w)
             if got is not None and C.squash(d) != C.squash(got):
                 fails.append("%08x ours %r llvm-mc %r" % (w, d, got))
+
+    print("listed forms the body policy refuses (encode-only / x30 / sp writes): %d" % nrefused)
+    if nrefused < 20:
+        fails.append("too few encode-only forms refused (%d): the policy check is not biting" % nrefused)
 
     # Second oracle: GNU objdump must decode every word (no .inst/undefined).
     objdump = shutil.which("aarch64-linux-gnu-objdump")

@@ -74,6 +74,8 @@ def main():
         g = got.split("//", 1)[0].rstrip().replace("\t", " ")
         if not C.mnemonic_allowed(g.split(" ", 1)[0].lower()):
             fails.append("%08x accepted but llvm-mc says %r (not an allowed mnemonic)" % (w, got))
+        elif C.body_policy(got) is not None:
+            fails.append("%08x accepted but llvm-mc says %r (%s)" % (w, got, C.body_policy(got)))
         elif ours is not None and g != ours and squash(got) != squash(ours):
             fails.append("%08x ours %r llvm-mc %r" % (w, ours, got))
     # Informational: rejected words llvm-mc decodes with an allowed mnemonic

@@ -2,9 +2,13 @@
  *
  *   a64_tool encodings            the list of forms (HEX<TAB>ASM)
  *   a64_tool disasm < words       our disassembly, one line per input word
- *   a64_tool check < words        filter verdict per word: "ok FORM" / "reject why"
+ *   a64_tool check < words        filter verdict per word (a64_filter_word, what
+ *                                 the filter accepts in a function body):
+ *                                 "ok FORM" / "reject why"
+ *   a64_tool checkenc < words     validity verdict (a64_check_word: a valid form the
+ *                                 encoder can produce), same output format
  *   a64_tool sample N SEED NREJ NFLIP
- *        classify N random 32-bit words with the filter; print every accepted
+ *        classify N random 32-bit words with the filter (a64_filter_word); print every accepted
  *        word once ("A<TAB>hex[<TAB>our disassembly]", the text for every 8th word and
  *        every flip), NREJ random rejected words
  *        ("R<TAB>hex") and every single-bit flip of NFLIP random accepted words
@@ -80,7 +84,7 @@ static int cmd_sample(struct a64_index *ix, int argc, char **argv) {
     clock_t t0 = clock();
     for (uint64_t i = 0; i < n; i++) {
         uint32_t w = (uint32_t)(rnd64() >> 32);
-        if (a64_check_word(ix, w, NULL) >= 0) {
+        if (a64_filter_word(ix, w, NULL) >= 0) {
             push(&acc, w);
         } else {
             /* reservoir sample of rejected words */
@@ -104,7 +108,7 @@ static int cmd_sample(struct a64_index *ix, int argc, char **argv) {
     sort_unique(&extra);
     size_t flip_acc = 0, flip_rej = 0;
     for (size_t i = 0; i < extra.n; i++) {
-        if (a64_check_word(ix, extra.v[i], NULL) >= 0) {
+        if (a64_filter_word(ix, extra.v[i], NULL) >= 0) {
             push(&acc, extra.v[i]);
             flip_acc++;
         } else {
@@ -114,7 +118,7 @@ static int cmd_sample(struct a64_index *ix, int argc, char **argv) {
     }
     struct vec flips_acc = {0};
     for (size_t i = 0; i < extra.n; i++)
-        if (a64_check_word(ix, extra.v[i], NULL) >= 0) push(&flips_acc, extra.v[i]);
+        if (a64_filter_word(ix, extra.v[i], NULL) >= 0) push(&flips_acc, extra.v[i]);
     sort_unique(&acc);
     sort_unique(&rej);
     /* Our disassembly for every DISASM_EVERY-th accepted word and for every
@@ -159,7 +163,7 @@ int main(int argc, char **argv) {
         }
         return 0;
     }
-    if (!strcmp(argv[1], "disasm") || !strcmp(argv[1], "check")) {
+    if (!strcmp(argv[1], "disasm") || !strcmp(argv[1], "check") || !strcmp(argv[1], "checkenc")) {
         int dis = !strcmp(argv[1], "disasm");
         char line[256], buf[128];
         while (fgets(line, sizeof line, stdin)) {
@@ -171,7 +175,8 @@ int main(int argc, char **argv) {
                 printf("%s\n", buf);
             } else {
                 const char *why = NULL;
-                int f = a64_check_word(&ix, (uint32_t)w, &why);
+                int f = !strcmp(argv[1], "check") ? a64_filter_word(&ix, (uint32_t)w, &why)
+                                                  : a64_check_word(&ix, (uint32_t)w, &why);
                 if (f >= 0) printf("ok %s\n", a64_forms[f].name);
                 else printf("reject %s\n", why);
             }

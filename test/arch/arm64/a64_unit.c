@@ -320,6 +320,44 @@ static const uint32_t forbidden[] = {
     0x5400000F, /* b.nv */
 };
 
+/* Valid, encodable words the filter must refuse inside a function body. */
+static const uint32_t body_forbidden[] = {
+    0xD61F0200, /* br x16 */
+    0xD51B4420, /* msr fpsr, x0 */
+    0xD51B4200, /* msr nzcv, x0 */
+    0xD53B0020, /* mrs x0, ctr_el0 */
+    0xD53BD040, /* mrs x0, tpidr_el0 */
+    0xD50B7B20, /* dc cvau, x0 */
+    0xD50B7520, /* ic ivau, x0 */
+    0xD5033BBF, /* dmb ish */
+    0xD5033B9F, /* dsb ish */
+    0xD5033FDF, /* isb */
+    0xAA0003FE, /* mov x30, x0 */
+    0xF940001E, /* ldr x30, [x0] */
+    0x914007BE, /* add x30, x29, #1 */
+    0x9E66001E, /* fmov x30, d0 */
+    0xA9407BE0, /* ldp x0, x30, [sp] */
+    0x9100001F, /* mov sp, x0 */
+    0x910023FF, /* add sp, sp, #8 (misaligns sp) */
+    0xCB2063FF, /* sub sp, sp, x0 */
+    0xA9BF07E0, /* stp x0, x1, [sp, #-16]! */
+    0xF90007E0, /* str x0, [sp, #8] (saved-lr slot) */
+    0xF90007A0, /* str x0, [x29, #8] */
+    0xA9000BE1, /* stp x1, x2, [sp] (covers the saved-lr slot) */
+};
+/* The frame forms the lowering emits (a64_backend.c prologue/epilogue/probes). */
+static const uint32_t body_allowed[] = {
+    0xA9BE7BFD, /* stp x29, x30, [sp, #-32]! */
+    0xA8C27BFD, /* ldp x29, x30, [sp], #32 */
+    0xA9007BFD, /* stp x29, x30, [sp] */
+    0xA9407BFD, /* ldp x29, x30, [sp] */
+    0xD14007FF, /* sub sp, sp, #1, lsl #12 */
+    0x910403FF, /* add sp, sp, #256 */
+    0xF90003F0, /* str x16, [sp] (stack probe) */
+    0x910003FD, /* mov x29, sp */
+    0xF9000BF3, /* str x19, [sp, #16] */
+};
+
 static void test_filter_buffers(void) {
     struct fn good, f;
     struct a64_filter_result r;
@@ -351,6 +389,27 @@ static void test_filter_buffers(void) {
         }
     }
 
+    /* valid forms the lowering never emits, and writes to x30/sp (review R1/R2):
+     * a64_check_word accepts them, the filter refuses them in a body */
+    size_t nbody = sizeof body_forbidden / sizeof body_forbidden[0];
+    for (size_t k = 0; k < nbody; k++) {
+        const char *why = NULL;
+        CHECK(a64_check_word(&IX, body_forbidden[k], &why) >= 0, "body-forbidden %08x not even valid: %s",
+              body_forbidden[k], why);
+        CHECK(a64_filter_word(&IX, body_forbidden[k], &why) < 0, "body-forbidden %08x accepted", body_forbidden[k]);
+        for (int rep = 0; rep < 8; rep++) {
+            int pos = (int)(rnd64() % (uint64_t)good.n);
+            f = good;
+            f.w[pos] = body_forbidden[k];
+            CHECK(run_filter(&f, 2, &r) != 0 && r.offset == (size_t)pos * 4 && r.word == body_forbidden[k],
+                  "overwrite %08x at %d: offset %zu %s", body_forbidden[k], pos, r.offset, r.msg);
+        }
+    }
+    for (size_t k = 0; k < sizeof body_allowed / sizeof body_allowed[0]; k++) {
+        const char *why = NULL;
+        CHECK(a64_filter_word(&IX, body_allowed[k], &why) >= 0, "frame form %08x refused: %s", body_allowed[k], why);
+    }
+
     struct a64_err err = {0, 0, 0}, *e = &err;
     /* direct branch targets */
     static const struct { int at; uint32_t w; int ok; const char *what; } br[] = {
@@ -360,7 +419,7 @@ static void test_filter_buffers(void) {
         {12, 0, 0, "tbz into movk of the helper sequence"},
         {12, 0, 0, "tbz onto the blr x16"},
         {12, 0, 1, "tbz onto the movz (sequence start)"},
-        {17, 0, 1, "b tail-calls a registered helper"},
+        {17, 0, 0, "b out of the function to a registered helper (no tail calls)"},
         {17, 0, 0, "b to an unregistered address"},
         {9, 0, 0, "bl to an unregistered address"},
         {9, 0, 0, "bl inside the function"},
@@ -410,8 +469,8 @@ static void test_filter_buffers(void) {
     /* fix the moved branches' offsets is unnecessary for this rejection */
     CHECK(run_filter(&f, 2, &r) != 0, "five-word sequence accepted");
     f = good;
-    f.w[8] = a64_br_x16(e); /* br x16 to a helper: tail call form */
-    CHECK(run_filter(&f, 2, &r) == 0, "br x16 to a helper refused: %s", r.msg);
+    f.w[8] = a64_br_x16(e); /* br x16 to a helper: the lowering never emits it */
+    CHECK(run_filter(&f, 2, &r) != 0 && r.offset == 8 * 4, "br x16 to a helper accepted");
 
     /* execution must not run off the end; size and alignment */
     f = good;
@@ -428,11 +487,12 @@ static void test_filter_buffers(void) {
     CHECK(err.code == 0, "filter cases: %s", err.what);
 }
 
-/* Every listed non-branch form in one straight-line function is accepted; every
+/* Every listed non-branch form the filter allows in a body (a64_filter_word) in one
+ * straight-line function is accepted; every
  * listed word passes the per-word check. */
 struct list_ctx {
     uint8_t *buf;
-    size_t n;
+    size_t n, refused;
 };
 static void add_listed(void *ud, uint32_t w, const char *text) {
     struct list_ctx *c = ud;
@@ -440,6 +500,10 @@ static void add_listed(void *ud, uint32_t w, const char *text) {
     int f = a64_check_word(&IX, w, &why);
     CHECK(f >= 0, "listed %08x %s refused: %s", w, text, why);
     if (f < 0) return;
+    if (a64_filter_word(&IX, w, NULL) < 0) {
+        c->refused++; /* encode-only form or an x30/sp write: refused in a body */
+        return;
+    }
     int cls = a64_forms[f].cls;
     if (cls == A64_C_BIMM || cls == A64_C_BCOND || cls == A64_C_CB || cls == A64_C_TB ||
         cls == A64_C_BREG)
@@ -448,14 +512,15 @@ static void add_listed(void *ud, uint32_t w, const char *text) {
 }
 static void test_listed_forms(void) {
     static uint8_t buf[4 * 1024];
-    struct list_ctx c = {buf, 0};
+    struct list_ctx c = {buf, 0, 0};
     int n = a64_encodings(add_listed, &c);
     CHECK(n >= 200, "only %d forms listed", n);
     struct a64_err err = {0, 0, 0};
     a64_store_word(buf + 4 * c.n++, a64_ret(&err));
     struct a64_filter_result r;
     CHECK(a64_filter_check(&IX, buf, c.n * 4, XADDR, NULL, 0, &r) == 0, "listed forms: %s", r.msg);
-    printf("listed forms: %d (%zu straight-line words accepted)\n", n, c.n);
+    CHECK(c.refused >= 20 && c.refused < (size_t)n / 4, "%zu listed forms refused in a body", c.refused);
+    printf("listed forms: %d (%zu straight-line words accepted, %zu refused in a body)\n", n, c.n, c.refused);
 }
 
 int main(void) {

@@ -17,7 +17,7 @@
 #include "x86_gen.h"
 
 struct t {
-  int fails, checks;
+  int fails, checks, refused;
 };
 
 #define CHECK(T, cond, ...)                                  \
@@ -57,28 +57,37 @@ static void test_list(struct t *T, const struct xforms *F) {
     char txt[160];
     x86_format(&d, 0, X86_DIS_RELRAW, txt, sizeof txt);
     CHECK(T, strcmp(txt, f->text) == 0, "form %d: disasm '%s' != list '%s'", i, txt, f->text);
-    /* filter: the form followed by ret */
+    /* filter: the form inside `push rbp; mov rbp, rsp; FORM; pop rbp; ret` */
     int kind = x86_forms[d.form].kind;
-    uint8_t code[40];
-    memcpy(code, f->b, f->n);
-    size_t len = f->n;
+    uint8_t code[48];
+    static const uint8_t pro[4] = {0x55, 0x48, 0x89, 0xe5};
+    memcpy(code, pro, 4);
+    size_t len = 4;
     uint64_t exec = 0x7f0000100000ull, helper = 0;
     if (kind == X86_K_JCC || kind == X86_K_JMP || kind == X86_K_TRAP) continue; /* below */
     if (kind == X86_K_CALLR) {
       uint8_t mov[10] = {0x49, 0xbb, 1, 2, 3, 4, 5, 6, 7, 8};
-      memmove(code + 10, code, len);
-      memcpy(code, mov, 10);
+      memcpy(code + len, mov, 10);
       len += 10;
       helper = 0x0807060504030201ull;
     }
-    if (kind == X86_K_CALL) helper = exec + f->n + (uint64_t)d.imm;
+    if (kind == X86_K_CALL) helper = exec + len + f->n + (uint64_t)d.imm;
     if (kind == X86_K_MOVABS && d.reg == X86_R11) helper = (uint64_t)d.imm;
-    if (kind != X86_K_RET) code[len++] = 0xc3;
+    if (kind != X86_K_RET) {
+      memcpy(code + len, f->b, f->n);
+      len += f->n;
+    }
+    code[len++] = 0x5d; /* pop rbp */
+    code[len++] = 0xc3;
     struct x86_filter_req q = {code, len, exec, &helper, 1};
     struct x86_filter_res res;
     int rc = x86_filter_check(&q, &res);
-    CHECK(T, rc == 0, "filter rejects form %d (%s): %s", i, f->text, res.msg);
+    int want = !frame_refused(f->text);
+    if (want) CHECK(T, rc == 0, "filter rejects form %d (%s): %s", i, f->text, res.msg);
+    else CHECK(T, rc != 0 && res.off >= 4, "filter accepts frame-breaking form %d (%s) in a body", i, f->text);
+    if (!want) T->refused++;
   }
+  CHECK(T, T->refused >= 10, "only %d listed forms refused by the frame rules", T->refused);
 }
 
 /* Branch forms inside functions: a jcc/jmp of every size to a real target. */
@@ -87,11 +96,14 @@ static void test_branch_forms(struct t *T) {
     uint8_t code[64];
     struct x86_buf b;
     x86_buf_init(&b, code, sizeof code);
-    x86_jcc_rel8(&b, cc, 6);   /* -> ret at 8 */
-    x86_jcc_rel32(&b, cc, -8); /* -> jcc_rel8 at 0 */
+    x86_push(&b, X86_RBP);
+    x86_mov_rr(&b, 64, X86_RBP, X86_RSP);
+    x86_jcc_rel8(&b, cc, 6);   /* -> pop rbp at 12 */
+    x86_jcc_rel32(&b, cc, -8); /* -> jcc_rel8 at 4 */
+    x86_pop(&b, X86_RBP);
     x86_ret(&b);
-    x86_jmp_rel32(&b, -14); /* -> 0 */
-    x86_jmp_rel8(&b, -16);  /* -> 0 */
+    x86_jmp_rel32(&b, -15); /* -> 4 */
+    x86_jmp_rel8(&b, -17);  /* -> 4 */
     x86_int3(&b);
     CHECK(T, b.err == 0, "branch encode error");
     struct x86_filter_req q = {code, b.len, 0, NULL, 0};
@@ -444,27 +456,30 @@ static void test_patch_nops(struct t *T) {
   x86_buf_init(&b, n6, 6);
   x86_nop(&b, 6);
   x86_buf_init(&b, code, sizeof code);
-  x86_jcc_rel8(&b, X86_CC_O, 6);  /* 0 -> 8 */
-  x86_jcc_rel32(&b, X86_CC_NE, 0); /* 2 -> 8 */
-  x86_ret(&b);                    /* 8 */
+  x86_push(&b, X86_RBP);
+  x86_mov_rr(&b, 64, X86_RBP, X86_RSP);
+  x86_jcc_rel8(&b, X86_CC_O, 6);  /* 4 -> 12 */
+  x86_jcc_rel32(&b, X86_CC_NE, 0); /* 6 -> 12 */
+  x86_pop(&b, X86_RBP);           /* 12 */
+  x86_ret(&b);
   size_t len = b.len;
   struct x86_filter_req q = {code, len, 0, NULL, 0};
   struct x86_filter_res res;
   CHECK(T, x86_filter_check(&q, &res) == 0, "patch base: %s", res.msg);
   uint8_t orig[8];
-  memcpy(orig, code, 8);
-  memcpy(code, n2, 2);
-  memcpy(code + 2, n6, 6);
+  memcpy(orig, code + 4, 8);
+  memcpy(code + 4, n2, 2);
+  memcpy(code + 6, n6, 6);
   CHECK(T, x86_filter_check(&q, &res) == 0, "patched: %s", res.msg);
   CHECK(T, n2[0] == 0x66 && n2[1] == 0x90, "2-byte nop");
   static const uint8_t want6[6] = {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00};
   CHECK(T, memcmp(n6, want6, 6) == 0, "6-byte nop");
-  memcpy(code, orig, 8);
+  memcpy(code + 4, orig, 8);
   CHECK(T, x86_filter_check(&q, &res) == 0, "restored: %s", res.msg);
 }
 
 static int selftest(void) {
-  struct t T = {0, 0};
+  struct t T = {0, 0, 0};
   struct xforms F;
   xforms_load(&F);
   test_list(&T, &F);

@@ -80,7 +80,34 @@ struct gen {
   size_t len;
 };
 
+/* Independent statement of the frame rules (review R2), from the listed
+ * Intel text: a form is refused inside a function body when it names rsp/rbp
+ * (or their 8/16/32-bit parts) other than as the base of a memory operand
+ * [rbp - N] with N >= 8 (not for lea), or when it is a push or pop (the body
+ * in this test has no room: a pop would take the saved rbp, a push would
+ * leave `pop rbp` at the wrong depth). */
+static int is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+static int frame_refused(const char *text) {
+  if (!strncmp(text, "push ", 5) || !strncmp(text, "pop ", 4)) return 1;
+  static const char *const regs[] = {"rsp", "esp", "sp", "spl", "rbp", "ebp", "bp", "bpl"};
+  for (const char *p = text; *p; p++) {
+    if (p != text && is_word_char(p[-1])) continue;
+    for (size_t k = 0; k < sizeof regs / sizeof regs[0]; k++) {
+      size_t l = strlen(regs[k]);
+      if (strncmp(p, regs[k], l) || is_word_char(p[l])) continue;
+      /* [rbp - N], N >= 8, outside lea */
+      if (!strncmp(p, "rbp - ", 6) && p != text && p[-1] == '[' && strncmp(text, "lea", 3)) {
+        long n = strtol(p + 6, NULL, 0);
+        if (n >= 8) continue;
+      }
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static int is_plain_form(const struct xform *f) {
+  if (frame_refused(f->text)) return 0; /* the frame rules refuse it in a body */
   struct x86_insn d;
   if (x86_decode(f->b, f->n, &d) != f->n) return 0;
   int k = x86_forms[d.form].kind;
@@ -90,6 +117,11 @@ static int is_plain_form(const struct xform *f) {
 static void gen_emit(struct gen *g, struct x86_asm *a, const struct xforms *F, int record) {
   g->nstarts = 0;
 #define START() do { if (record) g->starts[g->nstarts++] = (uint32_t)a->b.len; } while (0)
+  /* every function starts with the frame the filter requires (review R2) */
+  START();
+  x86_push(&a->b, X86_RBP);
+  START();
+  x86_mov_rr(&a->b, 64, X86_RBP, X86_RSP);
   for (int i = 0; i < g->nit; i++) {
     const struct item *t = &g->it[i];
     if (t->bind >= 0) x86_asm_bind(a, (uint32_t)t->bind);
@@ -110,7 +142,12 @@ static void gen_emit(struct gen *g, struct x86_asm *a, const struct xforms *F, i
       START();
       x86_call_r(&a->b, X86_R11);
       break;
-    case IT_RET: START(); x86_ret(&a->b); break;
+    case IT_RET:
+      START();
+      x86_pop(&a->b, X86_RBP);
+      START();
+      x86_ret(&a->b);
+      break;
     case IT_FILL:
       for (int k = 0; k < t->arg; k++) {
         START();
