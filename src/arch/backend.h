@@ -169,6 +169,19 @@ struct hy_filter_out {
     char reason[160];
 };
 
+/* The portable patch-site half of every backend filter (src/jit/patch.c;
+ * hy_patch_check applies the same site rule to a patched block). Accepts iff
+ * every site in in->sites has 1..HY_SITE_MAX_BYTES bytes inside [0, in->len),
+ * in->code holds its orig or its alt bytes there, and site_why(site) returns
+ * NULL (site_why may be NULL: no ISA rule); and, for a patch (in->range_len
+ * set and not the whole function), the range lies inside the function with
+ * every byte of it inside a registered site. site_why is the backend's only
+ * site rule, e.g. "orig is one conditional branch of this ISA, alt is its
+ * NOP"; it returns a short reason when the site breaks it. isa prefixes
+ * out->reason. Returns 0 accept, else -1 with out->off and out->reason. */
+int hy_filter_sites(const struct hy_filter_in *in, const char *isa, const char *(*site_why)(const struct hy_patch_site *),
+                    struct hy_filter_out *out);
+
 struct hy_backend {
     const char *name;             /* "x86-64" | "arm64" */
     const struct hy_target *target;

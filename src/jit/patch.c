@@ -10,6 +10,55 @@
 
 #include "jit/jit_internal.h"
 
+/* The site rule shared by hy_patch_check and every backend filter: the site
+ * lies inside a block of len bytes with 1..HY_SITE_MAX_BYTES bytes, and code
+ * holds its original or its alternative bytes there. 0 ok, 1 out of range,
+ * 2 foreign bytes. */
+static int site_state(const struct hy_patch_site *ps, const uint8_t *code, size_t len) {
+    if (ps->len == 0 || ps->len > HY_SITE_MAX_BYTES || ps->off + (size_t)ps->len > len) return 1;
+    if (memcmp(code + ps->off, ps->orig, ps->len) && memcmp(code + ps->off, ps->alt, ps->len)) return 2;
+    return 0;
+}
+
+int hy_filter_sites(const struct hy_filter_in *in, const char *isa, const char *(*site_why)(const struct hy_patch_site *),
+                    struct hy_filter_out *out) {
+    /* registered sites hold their original branch or its NOP */
+    for (uint32_t s = 0; s < in->nsites; s++) {
+        const struct hy_patch_site *ps = &in->sites[s];
+        int st = site_state(ps, in->code, in->len);
+        const char *why = st ? NULL : site_why ? site_why(ps) : NULL;
+        if (st || why) {
+            out->off = ps->off;
+            if (st == 1) snprintf(out->reason, sizeof out->reason, "%s filter: patch site %u malformed", isa, s);
+            else if (st == 2)
+                snprintf(out->reason, sizeof out->reason,
+                         "%s filter: patch site %u at 0x%x holds neither its branch nor its NOP", isa, s, ps->off);
+            else snprintf(out->reason, sizeof out->reason, "%s filter: patch site %u %s", isa, s, why);
+            return -1;
+        }
+    }
+    /* a patch may only touch registered sites */
+    if (in->range_len && !(in->range_off == 0 && in->range_len == in->len)) {
+        if (in->range_off > in->len || in->range_len > in->len - in->range_off) {
+            out->off = in->range_off;
+            snprintf(out->reason, sizeof out->reason, "%s filter: patch range outside the function", isa);
+            return -1;
+        }
+        for (size_t k = in->range_off; k < in->range_off + in->range_len; k++) {
+            int inside = 0;
+            for (uint32_t i = 0; i < in->nsites && !inside; i++)
+                inside = k >= in->sites[i].off && k < (size_t)in->sites[i].off + in->sites[i].len;
+            if (!inside) {
+                out->off = k;
+                snprintf(out->reason, sizeof out->reason,
+                         "%s filter: patched byte 0x%zx is outside every registered patch site", isa, k);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int hy_patch_check(const struct hy_jit_code *c, const uint8_t *next, size_t len, char *why, size_t cap) {
     if (len != c->size) {
         snprintf(why, cap, "patched block is %zu bytes, the function has %zu", len, c->size);
@@ -23,12 +72,13 @@ int hy_patch_check(const struct hy_jit_code *c, const uint8_t *next, size_t len,
     int rc = 0;
     for (uint32_t s = 0; s < c->nsites && !rc; s++) {
         const struct hy_patch_site *ps = &c->sites[s];
-        if (ps->len == 0 || ps->len > HY_SITE_MAX_BYTES || ps->off + (size_t)ps->len > len) {
+        int st = site_state(ps, next, len);
+        if (st == 1) {
             snprintf(why, cap, "site %u (+%#x, %u bytes) is out of range", s, ps->off, ps->len);
             rc = -1;
             break;
         }
-        if (memcmp(next + ps->off, ps->orig, ps->len) && memcmp(next + ps->off, ps->alt, ps->len)) {
+        if (st == 2) {
             snprintf(why, cap, "site %u at +%#x holds neither its original nor its alternative bytes", s, ps->off);
             rc = -1;
         }

@@ -516,3 +516,44 @@ int hy_pmove_schedule(const struct hy_move *in, int n, struct hy_loc scratch_gpr
     }
     return no;
 }
+
+/* ---- ABI moves ---- */
+
+static int arg_limit(int n, int cap) { return n < cap ? n : cap; }
+
+int hy_param_moves(const struct hy_func *fn, const struct hy_ra *ra, const struct hy_target *tg, struct hy_move *mv) {
+    int maxi = arg_limit(tg->ngpr_arg, HY_MAX_INT_ARGS), maxf = arg_limit(tg->nfpr_arg, HY_MAX_F64_ARGS);
+    int n = 0, ni = 0, nf = 0;
+    memset(mv, 0, HY_MAX_ARGS * sizeof *mv);
+    for (uint32_t p = 0; p < fn->nparams; p++) {
+        int f = fn->vtype[p] == HY_T_F64;
+        int reg = f ? (nf < maxf ? tg->fpr_arg[nf] : -1) : (ni < maxi ? tg->gpr_arg[ni] : -1);
+        if (f) nf++;
+        else ni++;
+        if (reg < 0) return -1;
+        if (!hy_ra_param_live(ra, p)) continue;
+        mv[n].dst = ra->loc[p];
+        mv[n].src = hy_loc_reg(f ? HY_RC_FPR : HY_RC_GPR, reg);
+        n++;
+    }
+    return n;
+}
+
+int hy_call_arg_moves(const struct hy_func *fn, const struct hy_ra *ra, const struct hy_target *tg,
+                      const struct hy_ins *in, struct hy_move *mv, uint8_t *sext, int *nsext) {
+    int maxi = arg_limit(tg->ngpr_arg, HY_MAX_INT_ARGS), maxf = arg_limit(tg->nfpr_arg, HY_MAX_F64_ARGS);
+    int n = 0, ni = 0, nf = 0;
+    memset(mv, 0, HY_MAX_ARGS * sizeof *mv);
+    *nsext = 0;
+    for (int k = 0; k < in->nargs; k++) {
+        int v = in->args[k];
+        int f = fn->vtype[v] == HY_T_F64;
+        if (f ? nf >= maxf : ni >= maxi) return -1;
+        int reg = f ? tg->fpr_arg[nf++] : tg->gpr_arg[ni++];
+        mv[n].dst = hy_loc_reg(f ? HY_RC_FPR : HY_RC_GPR, reg);
+        mv[n].src = ra->loc[v];
+        n++;
+        if (fn->vtype[v] == HY_T_I32) sext[(*nsext)++] = (uint8_t)reg;
+    }
+    return n;
+}

@@ -126,6 +126,22 @@ struct hy_move {
 int hy_pmove_schedule(const struct hy_move *in, int n, struct hy_loc scratch_gpr,
                       struct hy_loc scratch_fpr, struct hy_move *out);
 
+/* ---- ABI moves (for backends; both build on the target description) ----
+ * Argument registers are tg->gpr_arg / tg->fpr_arg in order, ints and f64s
+ * counted separately, at most min(tg->ngpr_arg, HY_MAX_INT_ARGS) ints and
+ * min(tg->nfpr_arg, HY_MAX_F64_ARGS) f64s.
+ * hy_param_moves: the parallel moves (for hy_pmove_schedule) that bring fn's
+ *   live parameters from their argument registers to their ra locations.
+ * hy_call_arg_moves: the parallel moves that bring call `in`'s arguments from
+ *   their ra locations to their argument registers; sext (room for
+ *   HY_MAX_INT_ARGS) receives, in order, the argument registers of the i32
+ *   arguments, which the backend sign-extends after the moves (*nsext).
+ * mv must hold HY_MAX_ARGS entries. Both return the number of moves, or -1
+ * when a parameter / argument has no argument register (backend reports it). */
+int hy_param_moves(const struct hy_func *fn, const struct hy_ra *ra, const struct hy_target *tg, struct hy_move *mv);
+int hy_call_arg_moves(const struct hy_func *fn, const struct hy_ra *ra, const struct hy_target *tg,
+                      const struct hy_ins *in, struct hy_move *mv, uint8_t *sext, int *nsext);
+
 static inline int hy_loc_eq(struct hy_loc a, struct hy_loc b) {
     if (a.kind != b.kind || a.cls != b.cls) return 0;
     return a.kind == HY_LOC_REG ? a.reg == b.reg : a.kind == HY_LOC_SLOT ? a.slot == b.slot : 1;

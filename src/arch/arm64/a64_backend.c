@@ -248,22 +248,10 @@ static void prologue(struct al *a) {
     /* parameters: from their ABI registers to their allocated locations */
     const struct hy_func *fn = a->fn;
     struct hy_move mv[HY_MAX_ARGS];
-    memset(mv, 0, sizeof mv);
-    int n = 0, ni = 0, nf = 0;
-    for (uint32_t p = 0; p < fn->nparams; p++) {
-        int f = fn->vtype[p] == HY_T_F64;
-        int reg = f ? (nf < HY_MAX_F64_ARGS ? a64_target.fpr_arg[nf] : -1)
-                    : (ni < HY_MAX_INT_ARGS ? a64_target.gpr_arg[ni] : -1);
-        if (f) nf++;
-        else ni++;
-        if (reg < 0) {
-            al_fail(a, "too many parameters");
-            return;
-        }
-        if (!hy_ra_param_live(a->ra, p)) continue;
-        mv[n].dst = a->ra->loc[p];
-        mv[n].src = hy_loc_reg(f ? HY_RC_FPR : HY_RC_GPR, reg);
-        n++;
+    int n = hy_param_moves(fn, a->ra, &a64_target, mv);
+    if (n < 0) {
+        al_fail(a, "too many parameters");
+        return;
     }
     pmoves(a, mv, n);
 }
@@ -293,20 +281,11 @@ void al_call(struct al *a, const struct hy_ins *in) {
     }
     struct hy_move mv[HY_MAX_ARGS];
     uint8_t sext[HY_MAX_INT_ARGS];
-    memset(mv, 0, sizeof mv);
-    int ni = 0, nf = 0, n = 0, nsext = 0;
-    for (int k = 0; k < in->nargs; k++) {
-        int v = in->args[k];
-        int f = a->fn->vtype[v] == HY_T_F64;
-        if (f ? nf >= HY_MAX_F64_ARGS : ni >= HY_MAX_INT_ARGS) {
-            al_fail(a, "too many call arguments");
-            return;
-        }
-        int reg = f ? a64_target.fpr_arg[nf++] : a64_target.gpr_arg[ni++];
-        mv[n].dst = hy_loc_reg(f ? HY_RC_FPR : HY_RC_GPR, reg);
-        mv[n].src = a->ra->loc[v];
-        n++;
-        if (a->fn->vtype[v] == HY_T_I32) sext[nsext++] = (uint8_t)reg;
+    int nsext;
+    int n = hy_call_arg_moves(a->fn, a->ra, &a64_target, in, mv, sext, &nsext);
+    if (n < 0) {
+        al_fail(a, "too many call arguments");
+        return;
     }
     pmoves(a, mv, n);
     /* i32 arguments travel sign-extended, as the reference evaluator passes them */
@@ -415,6 +394,18 @@ static const struct a64_index *a64_index_once(void) {
     return &g_index;
 }
 
+/* The ARM64 site rule: one aligned word whose original is a single
+ * conditional branch (B.cond/CBZ/CBNZ/TBZ/TBNZ) and whose alternative is NOP. */
+static const char *a64_site_why(const struct hy_patch_site *ps) {
+    if (ps->len != 4 || (ps->off & 3)) return "malformed";
+    uint32_t ow = a64_load_word(ps->orig), aw = a64_load_word(ps->alt);
+    int f = a64_match(a64_index_once(), ow);
+    int cls = f >= 0 ? a64_forms[f].cls : -1;
+    if (aw != A64_NOP_WORD || (cls != A64_C_BCOND && cls != A64_C_CB && cls != A64_C_TB))
+        return "is not a conditional branch / NOP pair";
+    return NULL;
+}
+
 static int a64_backend_filter(const struct hy_filter_in *in, struct hy_filter_out *out) {
     const struct a64_index *ix = a64_index_once();
     struct a64_filter_result r;
@@ -423,51 +414,8 @@ static int a64_backend_filter(const struct hy_filter_in *in, struct hy_filter_ou
         snprintf(out->reason, sizeof out->reason, "%.*s", (int)sizeof out->reason - 1, r.msg);
         return -1;
     }
-    /* registered patch sites: a single conditional branch or its NOP */
-    for (uint32_t s = 0; s < in->nsites; s++) {
-        const struct hy_patch_site *ps = &in->sites[s];
-        if (ps->len != 4 || (ps->off & 3) || (size_t)ps->off + 4 > in->len) {
-            out->off = ps->off;
-            snprintf(out->reason, sizeof out->reason, "arm64 filter: patch site %u malformed", s);
-            return -1;
-        }
-        const uint8_t *p = in->code + ps->off;
-        if (memcmp(p, ps->orig, 4) && memcmp(p, ps->alt, 4)) {
-            out->off = ps->off;
-            snprintf(out->reason, sizeof out->reason,
-                     "arm64 filter: patch site %u holds neither its branch nor its NOP", s);
-            return -1;
-        }
-        uint32_t ow = a64_load_word(ps->orig), aw = a64_load_word(ps->alt);
-        int f = a64_match(ix, ow);
-        int cls = f >= 0 ? a64_forms[f].cls : -1;
-        if (aw != A64_NOP_WORD || (cls != A64_C_BCOND && cls != A64_C_CB && cls != A64_C_TB)) {
-            out->off = ps->off;
-            snprintf(out->reason, sizeof out->reason,
-                     "arm64 filter: patch site %u is not a conditional branch / NOP pair", s);
-            return -1;
-        }
-    }
-    /* a patch may only touch registered sites (same rule as x86-64) */
-    if (in->range_len && !(in->range_off == 0 && in->range_len == in->len)) {
-        if (in->range_off > in->len || in->range_len > in->len - in->range_off) {
-            out->off = in->range_off;
-            snprintf(out->reason, sizeof out->reason, "arm64 filter: patch range outside the function");
-            return -1;
-        }
-        for (size_t k = in->range_off; k < in->range_off + in->range_len; k++) {
-            int inside = 0;
-            for (uint32_t i = 0; i < in->nsites && !inside; i++)
-                inside = k >= in->sites[i].off && k < (size_t)in->sites[i].off + in->sites[i].len;
-            if (!inside) {
-                out->off = k;
-                snprintf(out->reason, sizeof out->reason,
-                         "arm64 filter: patched byte 0x%zx is outside every registered patch site", k);
-                return -1;
-            }
-        }
-    }
-    return 0;
+    /* registered sites and the patch range (portable rule, src/jit/patch.c) */
+    return hy_filter_sites(in, "arm64", a64_site_why, out);
 }
 
 static int a64_backend_disasm(const uint8_t *p, size_t n, uint64_t addr, char *text, size_t cap) {

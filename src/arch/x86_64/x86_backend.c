@@ -116,21 +116,10 @@ static void prologue(struct xl *x) {
   }
   /* parameters: from their ABI registers to their allocated locations */
   struct hy_move mv[HY_MAX_ARGS];
-  memset(mv, 0, sizeof mv);
-  int n = 0, ni = 0, nf = 0;
-  for (uint32_t p = 0; p < fn->nparams; p++) {
-    int f = fn->vtype[p] == HY_T_F64;
-    int reg = f ? (nf < 8 ? x86_target.fpr_arg[nf] : -1) : (ni < 6 ? x86_target.gpr_arg[ni] : -1);
-    if (f) nf++;
-    else ni++;
-    if (reg < 0) {
-      hy_lower_fail(x->lw, "x86-64: too many parameters");
-      return;
-    }
-    if (!hy_ra_param_live(x->ra, p)) continue;
-    mv[n].dst = x->ra->loc[p];
-    mv[n].src = hy_loc_reg(f ? HY_RC_FPR : HY_RC_GPR, reg);
-    n++;
+  int n = hy_param_moves(fn, x->ra, &x86_target, mv);
+  if (n < 0) {
+    hy_lower_fail(x->lw, "x86-64: too many parameters");
+    return;
   }
   pmoves(x, mv, n);
 }
@@ -153,22 +142,12 @@ void xl_call(struct xl *x, const struct hy_ins *in) {
     return;
   }
   struct hy_move mv[HY_MAX_ARGS];
-  memset(mv, 0, sizeof mv);
-  int ni = 0, nf = 0, n = 0;
   uint8_t sext[HY_MAX_INT_ARGS];
-  int nsext = 0;
-  for (int k = 0; k < in->nargs; k++) {
-    int v = in->args[k];
-    int f = x->fn->vtype[v] == HY_T_F64;
-    if (f ? nf >= HY_MAX_F64_ARGS : ni >= HY_MAX_INT_ARGS) {
-      hy_lower_fail(x->lw, "x86-64: too many call arguments");
-      return;
-    }
-    int reg = f ? x86_target.fpr_arg[nf++] : x86_target.gpr_arg[ni++];
-    mv[n].dst = hy_loc_reg(f ? HY_RC_FPR : HY_RC_GPR, reg);
-    mv[n].src = x->ra->loc[v];
-    n++;
-    if (x->fn->vtype[v] == HY_T_I32) sext[nsext++] = (uint8_t)reg;
+  int nsext;
+  int n = hy_call_arg_moves(x->fn, x->ra, &x86_target, in, mv, sext, &nsext);
+  if (n < 0) {
+    hy_lower_fail(x->lw, "x86-64: too many call arguments");
+    return;
   }
   pmoves(x, mv, n);
   /* i32 arguments travel sign-extended, as the reference evaluator passes them */
@@ -329,31 +308,8 @@ static int x86_emit_function(struct hy_lower *lw) {
 static int x86_backend_filter(const struct hy_filter_in *in, struct hy_filter_out *out) {
   out->off = 0;
   out->reason[0] = 0;
-  /* registered sites hold their original branch or its NOP */
-  for (uint32_t i = 0; i < in->nsites; i++) {
-    const struct hy_patch_site *s = &in->sites[i];
-    if (s->len > HY_SITE_MAX_BYTES || (size_t)s->off + s->len > in->len ||
-        (memcmp(in->code + s->off, s->orig, s->len) && memcmp(in->code + s->off, s->alt, s->len))) {
-      out->off = s->off;
-      snprintf(out->reason, sizeof out->reason,
-               "x86 filter: patch site at 0x%x holds neither its branch nor its NOP", s->off);
-      return -1;
-    }
-  }
-  /* a patch may only touch registered sites */
-  if (in->range_len && !(in->range_off == 0 && in->range_len == in->len)) {
-    for (size_t k = in->range_off; k < in->range_off + in->range_len; k++) {
-      int inside = 0;
-      for (uint32_t i = 0; i < in->nsites && !inside; i++)
-        inside = k >= in->sites[i].off && k < (size_t)in->sites[i].off + in->sites[i].len;
-      if (!inside) {
-        out->off = k;
-        snprintf(out->reason, sizeof out->reason,
-                 "x86 filter: patched byte 0x%zx is outside every registered patch site", k);
-        return -1;
-      }
-    }
-  }
+  /* registered sites and the patch range (portable rule, src/jit/patch.c) */
+  if (hy_filter_sites(in, "x86", NULL, out)) return -1;
   struct x86_filter_req q = {in->code, in->len, in->base, in->helpers, in->nhelpers};
   struct x86_filter_res r;
   if (x86_filter_check(&q, &r)) {
