@@ -331,25 +331,26 @@ int hy_b_select(struct hy_func *fn, uint32_t blk, int type, int cond, int a, int
     return emit_def(fn, blk, &i, type);
 }
 
+/* Address operands shared by loads and stores: base + index*scale + disp. */
+static void set_addr(struct hy_ins *i, int mem, int base, int index, int scale, int32_t disp) {
+    i->cc = (uint8_t)mem;
+    i->a = base;
+    i->b = index;
+    i->scale = (uint8_t)(index == HY_NONE ? 1 : scale);
+    i->imm = disp;
+}
+
 int hy_b_load(struct hy_func *fn, uint32_t blk, int type, int mem, int base, int index, int scale, int32_t disp) {
     struct hy_ins i;
     hy_ins_init(&i, HY_OP_LOAD);
-    i.cc = (uint8_t)mem;
-    i.a = base;
-    i.b = index;
-    i.scale = (uint8_t)(index == HY_NONE ? 1 : scale);
-    i.imm = disp;
+    set_addr(&i, mem, base, index, scale, disp);
     return emit_def(fn, blk, &i, type);
 }
 
 void hy_b_store(struct hy_func *fn, uint32_t blk, int mem, int base, int index, int scale, int32_t disp, int val) {
     struct hy_ins i;
     hy_ins_init(&i, HY_OP_STORE);
-    i.cc = (uint8_t)mem;
-    i.a = base;
-    i.b = index;
-    i.scale = (uint8_t)(index == HY_NONE ? 1 : scale);
-    i.imm = disp;
+    set_addr(&i, mem, base, index, scale, disp);
     i.c = val;
     i.type = (uint8_t)(val >= 0 && (uint32_t)val < fn->nvregs ? fn->vtype[val] : HY_T_VOID);
     hy_append(fn, blk, &i);
